@@ -1,0 +1,317 @@
+"""Load test: gunicorn on 127.0.0.1 against the national bench database, locust headless.
+
+    make bench                  # runs this after the page table, against ips_bench_national
+    python bench/load.py [--users 50] [--minutes 2] [--db ips_bench_national]  # env set
+
+The database must be seeded first (`make bench` does it). Bounded: gunicorn binds 127.0.0.1 on a
+free port, locust targets only that address, `--minutes` caps the run and a hard timeout
+stops everything this script started. Results: stdout and bench/results/load.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = BASE_DIR / "bench" / "results"
+VAR = BASE_DIR / "var"
+PY = sys.executable
+BIN = Path(sys.executable).parent
+
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+from bench.run import bench_env, bench_url, say  # noqa: E402
+
+SPECIALISTS, LEADERS, PARTNERS = 40, 8, 4
+
+
+def make_sessions(conn, env: dict) -> None:
+    """(In a spawned process bound to the bench DB.) Signed-in, 2FA-verified sessions."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from ips.accounts.models import Membership
+    from participants.models import Participant
+
+    Role = Membership.Role
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def url(name, **kwargs):
+        try:
+            return reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            return None
+
+    def session_for(user) -> str:
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = (
+            settings.AUTHENTICATION_BACKENDS[0]
+            if hasattr(settings, "AUTHENTICATION_BACKENDS")
+            else "django.contrib.auth.backends.ModelBackend"
+        )
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if "django_otp" in settings.INSTALLED_APPS:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.set_expiry(3600)
+        session.create()
+        return session.session_key
+
+    active = Membership.objects.filter(ended_at__isnull=True).select_related("user")
+    # Specialists with mid-sized caseloads (the middle of the distribution, not the extremes).
+    loads = list(
+        Participant.objects.exclude(status="closed")
+        .filter(job_specialist__isnull=False)
+        .values("job_specialist_id")
+        .annotate(n=Count("id"))
+        .order_by("n", "job_specialist_id")
+    )
+    middle = loads[len(loads) // 4 : len(loads) // 4 + SPECIALISTS] or loads[:SPECIALISTS]
+    specialists = []
+    for row in middle:
+        membership = active.filter(user_id=row["job_specialist_id"]).first()
+        if membership is None:
+            continue
+        ids = list(
+            Participant.objects.filter(job_specialist_id=row["job_specialist_id"])
+            .exclude(status="closed")
+            .values_list("id", flat=True)[:15]
+        )
+        specialists.append(
+            {
+                "username": membership.user.username,
+                "session_key": session_for(membership.user),
+                "participant_urls": [
+                    u for u in (url("participants:detail", pk=i) for i in ids) if u
+                ],
+                "contact_urls": [
+                    u + "?fra=detail"
+                    for u in (url("participants:contact_log", pk=i) for i in ids)
+                    if u
+                ],
+            }
+        )
+    leaders = [
+        {"username": m.user.username, "session_key": session_for(m.user)}
+        for m in active.filter(role=Role.LEADER, user__is_superuser=False)[:LEADERS]
+    ]
+    partners = [
+        {"username": m.user.username, "session_key": session_for(m.user)}
+        for m in active.filter(role=Role.PARTNER)[:PARTNERS]
+    ]
+    conn.send(
+        {
+            "cookie_name": settings.SESSION_COOKIE_NAME,
+            "sessions": {"specialist": specialists, "leader": leaders, "partner": partners},
+            "urls": {
+                "caseload": url("participants:caseload"),
+                "my_day": url("dashboards:my_day"),
+                "queue": url("referrals:queue"),
+                "team": url("dashboards:team"),
+                "partner": url("dashboards:partner"),
+                "referrals": url("referrals:list"),
+            },
+        }
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - 127.0.0.1 only
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer on {url} within {timeout:.0f} s")
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def report(
+    rows: list[dict], *, users: int, minutes: float, workers: int, errors: list, load_before: float
+) -> str:
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    lines = [
+        f"# Load test — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"{users} users (7:2:1 specialists/leaders/partners), {minutes:g} min, gunicorn "
+        f"{workers} workers × 4 threads on 127.0.0.1, national bench data, "
+        f"{os.cpu_count()} CPU cores; load average before the run {load_before:.1f}, "
+        f"after {os.getloadavg()[0]:.1f}.",
+        "",
+        f"**Throughput {float(total['Requests/s']):.1f} req/s, p95 {total['95%']} ms, "
+        f"{total['Failure Count']} errors of {total['Request Count']} requests** "
+        "(targets: 0 errors, p95 < 500 ms).",
+        "",
+        "| request | count | errors | p50 ms | p95 ms | max ms | req/s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | "
+            f"{r['95%']} | {float(r['Max Response Time']):.0f} | {float(r['Requests/s']):.1f} |"
+        )
+    if errors:
+        lines += ["", "Errors:", ""] + [f"- {e}" for e in errors[:20]]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Locust load test against 127.0.0.1")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--minutes", type=float, default=2)
+    parser.add_argument("--db", default="ips_bench_national")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    args = parser.parse_args(argv)
+    if args.users > 200 or args.minutes > 10:
+        raise SystemExit("Bounded on purpose: at most 200 users and 10 minutes.")
+
+    env = bench_env()
+    url = bench_url(env["DATABASE_URL"], args.db)
+    db_env = {**env, "DATABASE_URL": url}
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=make_sessions, args=(child, {**db_env, "DATABASE_POOL": "false"}))
+    proc.start()
+    data = parent.recv()
+    proc.join()
+    VAR.mkdir(exist_ok=True)
+    sessions_file = VAR / "bench_sessions.json"
+    sessions_file.write_text(json.dumps(data), encoding="utf-8")
+    sessions_file.chmod(0o600)
+    say(
+        "sessions: "
+        + ", ".join(f"{len(v)} {k}s" for k, v in data["sessions"].items())
+        + "; pages: "
+        + ", ".join(k for k, v in data["urls"].items() if v)
+    )
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "ips.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            # Longer than locust's longest think time: otherwise gunicorn closes an idle
+            # keep-alive connection just as the client reuses it (a reset, not a server error).
+            "--keep-alive",
+            "30",
+        ],
+        cwd=BASE_DIR,
+        env={**db_env, "DATABASE_POOL_MAX": "4"},
+        start_new_session=True,
+    )
+    prefix = VAR / "locust"
+    errors: list[str] = []
+    load_before = os.getloadavg()[0]
+    try:
+        wait_for(base + "/login/", 60)
+        say(f"gunicorn on {base}; locust: {args.users} users for {args.minutes:g} min")
+        run_time = f"{int(args.minutes * 60)}s"
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(BASE_DIR / "bench" / "locustfile.py"),
+                "--headless",
+                "--host",
+                base,
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                "10",
+                "--run-time",
+                run_time,
+                "--stop-timeout",
+                "10",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=BASE_DIR,
+            env={**env, "BENCH_SESSIONS": str(sessions_file)},
+            timeout=args.minutes * 60 + 120,
+            check=False,
+        )
+        failures = Path(f"{prefix}_failures.csv")
+        if failures.exists():
+            for row in csv.DictReader(failures.open(encoding="utf-8")):
+                errors.append(
+                    f"{row['Method']} {row['Name']}: {row['Error']} ×{row['Occurrences']}"
+                )
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        try:
+            gunicorn.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(gunicorn.pid, signal.SIGKILL)
+        sessions_file.unlink(missing_ok=True)
+    text = report(
+        read_stats(prefix),
+        users=args.users,
+        minutes=args.minutes,
+        workers=args.workers,
+        errors=errors,
+        load_before=load_before,
+    )
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load.md").write_text(text, encoding="utf-8")
+    total = next(r for r in read_stats(prefix) if r["Name"] == "Aggregated")
+    return 0 if int(total["Failure Count"]) == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,269 @@
+"""Writes for the employer register, the employer log (arbeidsgiverlogg) and job openings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.no import orgnr as stdnum_orgnr
+
+from employers.models import (
+    Employer,
+    EmployerContact,
+    EmployerContactParticipant,
+    EmployerContactPerson,
+    JobOpening,
+)
+from ips.access import can_edit_employer, participants_for
+from ips.accounts.models import Team, User
+from participants.models import Participant
+
+
+class DuplicateEmployerError(Exception):
+    """The organisation number is already in this register: open that employer instead."""
+
+    def __init__(self, employer: Employer):
+        super().__init__(f"employer {employer.pk} exists")
+        self.employer = employer
+
+
+def normalise_orgnr(value: str) -> str:
+    """People type "974 760 673" or "974760673 MVA"; the register stores the nine digits."""
+    value = (value or "").strip().upper().removeprefix("NO").removesuffix("MVA")
+    return stdnum_orgnr.compact(value) if value else ""
+
+
+def _existing_with_orgnr(*, team: Team, org_number: str, exclude_pk: int | None = None):
+    if not org_number:
+        return None
+    qs = Employer.objects.filter(team=team, org_number=org_number)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
+
+
+def _save_employer(employer: Employer) -> Employer:
+    existing = _existing_with_orgnr(
+        team=employer.team, org_number=employer.org_number, exclude_pk=employer.pk
+    )
+    if existing is not None:
+        raise DuplicateEmployerError(existing)
+    # The unique constraint is checked by the query above and, for two saves racing, by the
+    # database: full_clean() leaves it to the IntegrityError below.
+    employer.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            employer.save()
+    except IntegrityError:
+        existing = _existing_with_orgnr(
+            team=employer.team, org_number=employer.org_number, exclude_pk=employer.pk
+        )
+        if existing is None:
+            raise
+        raise DuplicateEmployerError(existing) from None
+    return employer
+
+
+@transaction.atomic
+def employer_create(
+    *,
+    team: Team,
+    by: User,
+    name: str,
+    org_number: str = "",
+    industry: str = "",
+    municipality: str = "",
+    address: str = "",
+    notes: str = "",
+) -> Employer:
+    if not can_edit_employer(by, Employer(team=team)):
+        raise PermissionDenied
+    employer = Employer(
+        team=team,
+        name=name.strip(),
+        org_number=normalise_orgnr(org_number),
+        industry=industry,
+        municipality=municipality,
+        address=address,
+        notes=notes,
+        created_by=by,
+    )
+    return _save_employer(employer)
+
+
+EMPLOYER_EDITABLE_FIELDS = ("name", "org_number", "industry", "municipality", "address", "notes")
+
+
+@transaction.atomic
+def employer_update(*, employer: Employer, by: User, **changes) -> Employer:
+    if not can_edit_employer(by, employer):
+        raise PermissionDenied
+    unknown = set(changes) - set(EMPLOYER_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    for field, value in changes.items():
+        if field == "org_number":
+            value = normalise_orgnr(value)
+        elif field == "name":
+            value = value.strip()
+        setattr(employer, field, value)
+    return _save_employer(employer)
+
+
+@transaction.atomic
+def contact_person_add(
+    *,
+    employer: Employer,
+    by: User,
+    name: str,
+    role: str = "",
+    phone: str = "",
+    email: str = "",
+) -> EmployerContactPerson:
+    if not can_edit_employer(by, employer):
+        raise PermissionDenied
+    person = EmployerContactPerson(
+        employer=employer, name=name.strip(), role=role, phone=phone, email=email
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _participants_in_scope(*, by: User, employer: Employer, participants: Iterable) -> list:
+    """The people a contact or opening is for: only the logging user's own team's participants."""
+    ids = {p.pk if isinstance(p, Participant) else int(p) for p in participants}
+    if not ids:
+        return []
+    allowed = list(participants_for(by).filter(pk__in=ids, team_id=employer.team_id))
+    if len(allowed) != len(ids):
+        raise ValidationError(
+            {"participants": _("Du kan bare velge deltakere i ditt eget team.")},
+            code="participant_out_of_scope",
+        )
+    return allowed
+
+
+@transaction.atomic
+def employer_contact_log(
+    *,
+    employer: Employer,
+    by: User,
+    contact_date: dt.date,
+    purpose: str,
+    face_to_face: bool = True,
+    contact_person: EmployerContactPerson | None = None,
+    participants: Iterable = (),
+    outcome: str = "",
+    note: str = "",
+    next_step: str = "",
+    next_step_date: dt.date | None = None,
+) -> EmployerContact:
+    """One line in the employer log, logged by the job specialist who made the contact.
+
+    A face-to-face contact on someone's behalf is what the 30-day rapid job search rule waits for:
+    it sets the person's first employer contact date, in the same transaction, unless an earlier
+    one is already recorded. A contact from before the person entered IPS does not count (and the
+    database refuses a first contact before entry).
+    """
+    if not can_edit_employer(by, employer):
+        raise PermissionDenied
+    if contact_person is not None and contact_person.employer_id != employer.pk:
+        raise ValidationError(
+            {"contact_person": _("Kontaktpersonen hører til en annen arbeidsgiver.")},
+            code="contact_person_other_employer",
+        )
+    people = _participants_in_scope(by=by, employer=employer, participants=participants)
+    contact = EmployerContact(
+        team_id=employer.team_id,
+        job_specialist=by,
+        employer=employer,
+        contact_person=contact_person,
+        contact_date=contact_date,
+        face_to_face=face_to_face,
+        purpose=purpose,
+        outcome=outcome,
+        note=note,
+        next_step=next_step,
+        next_step_date=next_step_date,
+    )
+    contact.full_clean()
+    contact.save()
+    EmployerContactParticipant.objects.bulk_create(
+        [EmployerContactParticipant(employer_contact=contact, participant=p) for p in people]
+    )
+    if face_to_face and people:
+        Participant.objects.filter(
+            pk__in=[p.pk for p in people], entry_date__lte=contact_date
+        ).filter(
+            Q(first_employer_contact_date__isnull=True)
+            | Q(first_employer_contact_date__gt=contact_date)
+        ).update(first_employer_contact_date=contact_date, updated_at=timezone.now())
+    return contact
+
+
+@transaction.atomic
+def job_opening_create(
+    *,
+    employer: Employer,
+    by: User,
+    title: str,
+    hours_per_week: Decimal | None = None,
+    deadline: dt.date | None = None,
+    description: str = "",
+    matched_participants: Iterable = (),
+    source_contact: EmployerContact | None = None,
+) -> JobOpening:
+    if not can_edit_employer(by, employer):
+        raise PermissionDenied
+    if source_contact is not None and source_contact.employer_id != employer.pk:
+        raise ValidationError(
+            {"source_contact": _("Kontakten gjelder en annen arbeidsgiver.")},
+            code="source_contact_other_employer",
+        )
+    people = _participants_in_scope(by=by, employer=employer, participants=matched_participants)
+    opening = JobOpening(
+        team_id=employer.team_id,
+        employer=employer,
+        source_contact=source_contact,
+        title=title.strip(),
+        hours_per_week=hours_per_week,
+        deadline=deadline,
+        description=description,
+        created_by=by,
+    )
+    opening.full_clean()
+    opening.save()
+    opening.matched_participants.set(people)
+    return opening
+
+
+@transaction.atomic
+def job_opening_set_status(*, opening: JobOpening, by: User, status: str) -> JobOpening:
+    """Filled or closed leads leave the weekly list; the change history keeps who did it."""
+    if not can_edit_employer(by, opening.employer):
+        raise PermissionDenied
+    opening = JobOpening.objects.select_for_update().get(pk=opening.pk)
+    opening.status = status
+    opening.full_clean()
+    opening.save(update_fields=["status"])
+    return opening
+
+
+@transaction.atomic
+def employer_archive(*, employer: Employer, by: User) -> Employer:
+    """Out of the register's lists, never deleted: the log and hires still point to it."""
+    if not can_edit_employer(by, employer):
+        raise PermissionDenied
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if employer.archived_at is None:
+        employer.archived_at = timezone.now()
+        employer.save(update_fields=["archived_at"])
+    return employer

@@ -1,0 +1,520 @@
+"""Evidence from the records: quantitative fidelity indicators for a team and review period.
+
+Each indicator is one aggregate query over the team's records (the query count does not grow with
+the number of participants) and returns a value, a plain-language explanation and the score the
+value would suggest on the item's anchors. Reviewers decide the score; a suggestion is only shown
+beside the item and never written into a score.
+
+"Active in the period": entered on or before the period end, and either still active now or
+closed during/after the period. Participants on a self-chosen pause are not counted (as for the
+caseload rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower, Trim
+from django.utils.translation import gettext as _
+
+from employers.models import EmployerContact, EmployerContactParticipant
+from ips.accounts.models import Membership, Team
+from ips.dates import oslo_today
+from participants.models import Contact, Job, Participant
+
+FOLLOW_UP_DAYS = 3
+RAPID_SEARCH_DAYS = 30
+OUTREACH_DAYS = 30
+
+
+class Median(Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+
+class DaysBetween(Func):
+    """later - earlier in whole days (PostgreSQL date subtraction gives an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+class SubqueryCount(Subquery):
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    value: float | None
+    display: str
+    explanation: str
+    suggested: int | None
+
+
+@dataclass(frozen=True)
+class Window:
+    team_id: int
+    start: dt.date
+    end: dt.date
+    today: dt.date
+
+    @property
+    def horizon(self) -> dt.date:
+        """Records can only exist up to today: a running period is measured so far."""
+        return min(self.end, self.today)
+
+    @property
+    def days(self) -> int:
+        return max(0, (self.horizon - self.start).days + 1)
+
+
+# Default limits for scores 5, 4, 3, 2 (IPS-25 anchors); an item can override them in its data.
+DEFAULT_LIMITS: dict[str, tuple[list[float], bool]] = {
+    # code: (limits, higher_is_better)
+    "caseload": ([20, 25, 30, 40], False),
+    "rapid_search": ([30, 60, 90, 120], False),
+    "employer_contacts_per_week": ([6, 5, 4, 3], True),
+    "individualised_search": ([75, 50, 25, 10], True),
+    "job_type_diversity": ([85, 70, 55, 50], True),
+    "employer_diversity": ([85, 70, 55, 50], True),
+    "competitive_jobs": ([95, 85, 75, 65], True),
+    "permanent_jobs": ([75, 50, 25, 5], True),
+    "follow_along_timing": ([90, 75, 50, 25], True),
+    "community_time": ([65, 50, 35, 25], True),
+    "benefits_counselling": ([90, 75, 50, 25], True),
+    "monthly_outreach": ([90, 75, 60, 40], True),
+}
+
+
+def suggest_score(code: str, value: float | None, limits: list[float] | None = None) -> int | None:
+    if value is None or code not in DEFAULT_LIMITS:
+        return None
+    default_limits, higher_is_better = DEFAULT_LIMITS[code]
+    for score, limit in zip((5, 4, 3, 2), limits or default_limits, strict=True):
+        if (value >= limit) if higher_is_better else (value <= limit):
+            return score
+    return 1
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{text}{unit}"
+
+
+def _result(code, value, display, explanation) -> Indicator:
+    return Indicator(code, value, display, explanation, suggest_score(code, value))
+
+
+def active_participants(w: Window):
+    return Participant.objects.filter(team_id=w.team_id, entry_date__lte=w.end).filter(
+        Q(status__in=Participant.ACTIVE_STATUSES) | Q(closed_at__date__gte=w.start)
+    )
+
+
+def _jobs_held(w: Window):
+    return Job.objects.filter(participant__team_id=w.team_id, start_date__lte=w.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=w.start)
+    )
+
+
+# --- The indicators -------------------------------------------------------------------------------
+
+
+def caseload(w: Window) -> Indicator:
+    row = active_participants(w).aggregate(
+        n=Count("id"), specialists=Count("job_specialist", distinct=True)
+    )
+    n, specialists = row["n"], row["specialists"]
+    value = round(n / specialists, 1) if specialists else None
+    return _result(
+        "caseload",
+        value,
+        _("%(v)s per jobbspesialist") % {"v": _fmt(value)},
+        _("%(n)s aktive deltakere i perioden fordelt på %(s)s jobbspesialister.")
+        % {"n": n, "s": specialists},
+    )
+
+
+def rapid_search(w: Window) -> Indicator:
+    # The first contact is a grouped MIN over the join, so Django aggregates over it in a
+    # wrapping subquery: computed once per person (a correlated subquery would be repeated in
+    # every aggregate below).
+    contacts = "employer_contacts"
+    qs = (
+        Participant.objects.filter(team_id=w.team_id, entry_date__range=(w.start, w.end))
+        .annotate(
+            first=Coalesce(
+                Min(
+                    f"{contacts}__contact_date",
+                    filter=Q(
+                        **{
+                            f"{contacts}__face_to_face": True,
+                            f"{contacts}__contact_date__gte": F("entry_date"),
+                        }
+                    ),
+                ),
+                F("first_employer_contact_date"),
+            )
+        )
+        .annotate(
+            days=DaysBetween(F("first"), F("entry_date")),
+            # People still waiting count with the days they have waited so far (a lower bound).
+            waited=DaysBetween(Coalesce(F("first"), Value(w.today)), F("entry_date")),
+        )
+    )
+    due = Q(first__isnull=False) | Q(entry_date__lte=w.today - dt.timedelta(days=RAPID_SEARCH_DAYS))
+    row = qs.aggregate(
+        entrants=Count("id"),
+        due=Count("id", filter=due),
+        within=Count("id", filter=Q(days__lte=RAPID_SEARCH_DAYS)),
+        median=Median("waited", filter=due),
+    )
+    median = row["median"]
+    share = _pct(row["within"], row["due"])
+    return _result(
+        "rapid_search",
+        median,
+        _("%(days)s dager (median)") % {"days": _fmt(median)},
+        _(
+            "%(n)s deltakere startet i perioden. Median dager fra oppstart til første møte med "
+            "arbeidsgiver: %(median)s. %(share)s av dem som har passert 30 dager hadde slik "
+            "kontakt innen 30 dager (%(within)s av %(due)s)."
+        )
+        % {
+            "n": row["entrants"],
+            "median": _fmt(median),
+            "share": _fmt(share, " %"),
+            "within": row["within"],
+            "due": row["due"],
+        },
+    )
+
+
+def employer_contacts_per_week(w: Window) -> Indicator:
+    contacts = EmployerContact.objects.filter(
+        team_id=OuterRef("pk"),
+        face_to_face=True,
+        contact_date__range=(w.start, w.horizon),
+    ).values("id")
+    specialists = (
+        Membership.objects.filter(team_id=OuterRef("pk"), role=Membership.Role.JOB_SPECIALIST)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=w.start))
+        .values("user_id")
+        .distinct()
+    )
+    row = (
+        Team.objects.filter(pk=w.team_id)
+        .annotate(contacts=SubqueryCount(contacts), specialists=SubqueryCount(specialists))
+        .values("contacts", "specialists")
+        .first()
+    ) or {"contacts": 0, "specialists": 0}
+    weeks = w.days / 7
+    value = (
+        round(row["contacts"] / row["specialists"] / weeks, 1)
+        if row["specialists"] and weeks
+        else None
+    )
+    return _result(
+        "employer_contacts_per_week",
+        value,
+        _("%(v)s per uke") % {"v": _fmt(value)},
+        _(
+            "%(c)s møter ansikt til ansikt med arbeidsgivere, %(s)s jobbspesialister, "
+            "%(weeks)s uker."
+        )
+        % {"c": row["contacts"], "s": row["specialists"], "weeks": _fmt(weeks)},
+    )
+
+
+def individualised_search(w: Window) -> Indicator:
+    linked = EmployerContactParticipant.objects.filter(employer_contact=OuterRef("pk"))
+    row = (
+        EmployerContact.objects.filter(team_id=w.team_id, contact_date__range=(w.start, w.end))
+        .annotate(is_linked=Exists(linked))
+        .aggregate(total=Count("id"), linked=Count("id", filter=Q(is_linked=True)))
+    )
+    value = _pct(row["linked"], row["total"])
+    return _result(
+        "individualised_search",
+        value,
+        _fmt(value, " %"),
+        _("%(l)s av %(t)s arbeidsgiverkontakter gjaldt en bestemt deltaker.")
+        % {"l": row["linked"], "t": row["total"]},
+    )
+
+
+def job_type_diversity(w: Window) -> Indicator:
+    row = _jobs_held(w).aggregate(
+        total=Count("id"), types=Count(Lower(Trim("title")), distinct=True)
+    )
+    value = _pct(row["types"], row["total"])
+    return _result(
+        "job_type_diversity",
+        value,
+        _fmt(value, " %"),
+        _("%(d)s ulike stillingstitler blant %(t)s jobber i perioden.")
+        % {"d": row["types"], "t": row["total"]},
+    )
+
+
+def employer_diversity(w: Window) -> Indicator:
+    row = _jobs_held(w).aggregate(total=Count("id"), employers=Count("employer_id", distinct=True))
+    value = _pct(row["employers"], row["total"])
+    return _result(
+        "employer_diversity",
+        value,
+        _fmt(value, " %"),
+        _("%(d)s ulike arbeidsgivere blant %(t)s jobber i perioden.")
+        % {"d": row["employers"], "t": row["total"]},
+    )
+
+
+def competitive_jobs(w: Window) -> Indicator:
+    row = _jobs_held(w).aggregate(
+        total=Count("id"),
+        ordinary=Count("id", filter=Q(is_ordinary=True)),
+        permanent=Count("id", filter=Q(is_ordinary=True, is_permanent=True)),
+    )
+    value = _pct(row["ordinary"], row["total"])
+    return _result(
+        "competitive_jobs",
+        value,
+        _fmt(value, " %"),
+        _("%(o)s av %(t)s jobber er ordinært arbeid; %(p)s av dem er faste stillinger.")
+        % {"o": row["ordinary"], "t": row["total"], "p": row["permanent"]},
+    )
+
+
+def permanent_jobs(w: Window) -> Indicator:
+    row = _jobs_held(w).aggregate(
+        total=Count("id"), permanent=Count("id", filter=Q(is_ordinary=True, is_permanent=True))
+    )
+    value = _pct(row["permanent"], row["total"])
+    return _result(
+        "permanent_jobs",
+        value,
+        _fmt(value, " %"),
+        _("%(p)s av %(t)s jobber er ordinære faste stillinger.")
+        % {"p": row["permanent"], "t": row["total"]},
+    )
+
+
+def _contact_within(day_field: str):
+    day = OuterRef(day_field)
+    return Exists(
+        Contact.objects.filter(
+            participant_id=OuterRef("participant_id"),
+            contact_date__gte=day,
+            contact_date__lte=ExpressionWrapper(
+                day + dt.timedelta(days=FOLLOW_UP_DAYS), output_field=DateField()
+            ),
+        )
+    )
+
+
+def follow_along_timing(w: Window) -> Indicator:
+    cutoff = w.today - dt.timedelta(days=FOLLOW_UP_DAYS)
+    started = Q(start_date__range=(w.start, w.end))
+    ended = Q(end_date__range=(w.start, w.end))
+    row = (
+        Job.objects.filter(participant__team_id=w.team_id)
+        .filter(started | ended)
+        .annotate(start_ok=_contact_within("start_date"), end_ok=_contact_within("end_date"))
+        .aggregate(
+            starts=Count("id", filter=started & (Q(start_ok=True) | Q(start_date__lte=cutoff))),
+            starts_ok=Count("id", filter=started & Q(start_ok=True)),
+            ends=Count("id", filter=ended & (Q(end_ok=True) | Q(end_date__lte=cutoff))),
+            ends_ok=Count("id", filter=ended & Q(end_ok=True)),
+        )
+    )
+    value = _pct(row["starts_ok"] + row["ends_ok"], row["starts"] + row["ends"])
+    return _result(
+        "follow_along_timing",
+        value,
+        _fmt(value, " %"),
+        _(
+            "Kontakt innen %(d)s dager etter %(so)s av %(s)s jobbstarter og %(eo)s av %(e)s "
+            "jobbavslutninger."
+        )
+        % {
+            "d": FOLLOW_UP_DAYS,
+            "so": row["starts_ok"],
+            "s": row["starts"],
+            "eo": row["ends_ok"],
+            "e": row["ends"],
+        },
+    )
+
+
+def community_time(w: Window) -> Indicator:
+    row = Contact.objects.filter(
+        participant__team_id=w.team_id, contact_date__range=(w.start, w.end)
+    ).aggregate(
+        community=Sum("duration_minutes", filter=Q(place__in=Contact.COMMUNITY_PLACES)),
+        known=Sum("duration_minutes", filter=~Q(place="")),
+        unknown=Sum("duration_minutes", filter=Q(place="")),
+    )
+    community, known = row["community"] or 0, row["known"] or 0
+    value = _pct(community, known)
+    return _result(
+        "community_time",
+        value,
+        _fmt(value, " %"),
+        _(
+            "%(c)s av %(k)s registrerte minutter var ute i samfunnet, på arbeidsplasser eller "
+            "hjemme hos deltakere (%(u)s minutter uten sted er ikke regnet med)."
+        )
+        % {"c": community, "k": known, "u": row["unknown"] or 0},
+    )
+
+
+def benefits_counselling(w: Window) -> Indicator:
+    counsellor_contact = Contact.objects.filter(
+        participant_id=OuterRef("pk"),
+        with_whom=Contact.With.BENEFITS_COUNSELLOR,
+        contact_date__lte=w.end,
+    )
+    row = (
+        active_participants(w)
+        .annotate(counsellor=Exists(counsellor_contact))
+        .aggregate(
+            total=Count("id"),
+            counselled=Count(
+                "id",
+                filter=Q(profile__benefits_counselling_received=True) | Q(counsellor=True),
+            ),
+        )
+    )
+    value = _pct(row["counselled"], row["total"])
+    return _result(
+        "benefits_counselling",
+        value,
+        _fmt(value, " %"),
+        _(
+            "%(c)s av %(t)s aktive deltakere har fått veiledning om ytelser (yrkesprofilen "
+            "eller kontakt med veileder for ytelser)."
+        )
+        % {"c": row["counselled"], "t": row["total"]},
+    )
+
+
+def monthly_outreach(w: Window) -> Indicator:
+    """Share of active participants never left more than 30 days without a contact between the
+    start of their time in the period and today/period end. Gaps are found with a window
+    function, so the whole team is one query."""
+    people_sql, people_params = (
+        active_participants(w).filter(entry_date__lte=w.horizon).values("id", "entry_date")
+    ).query.sql_with_params()
+    contact_table = Contact._meta.db_table
+    sql = f"""
+        WITH people AS (
+            SELECT p.id, GREATEST(p.entry_date, %s::date) AS ws FROM ({people_sql}) p
+        ),
+        points AS (
+            SELECT id, ws AS d FROM people
+            UNION ALL
+            SELECT c.participant_id, c.contact_date FROM {contact_table} c
+              JOIN people ON people.id = c.participant_id
+             WHERE c.contact_date > people.ws AND c.contact_date <= %s::date
+            UNION ALL
+            SELECT id, %s::date FROM people
+        ),
+        gaps AS (
+            SELECT id, d - LAG(d) OVER (PARTITION BY id ORDER BY d) AS gap FROM points
+        )
+        SELECT COUNT(*), COUNT(*) FILTER (WHERE max_gap <= %s)
+          FROM (SELECT id, COALESCE(MAX(gap), 0) AS max_gap FROM gaps GROUP BY id) per_person
+    """  # noqa: S608 - table name from model meta, values are parameters
+    params = [w.start, *people_params, w.horizon, w.horizon, OUTREACH_DAYS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        total, kept = cursor.fetchone()
+    value = _pct(kept, total)
+    return _result(
+        "monthly_outreach",
+        value,
+        _fmt(value, " %"),
+        _("%(k)s av %(t)s aktive deltakere hadde kontakt minst hver 30. dag i perioden.")
+        % {"k": kept, "t": total},
+    )
+
+
+INDICATORS: dict[str, Callable[[Window], Indicator]] = {
+    "caseload": caseload,
+    "rapid_search": rapid_search,
+    "employer_contacts_per_week": employer_contacts_per_week,
+    "individualised_search": individualised_search,
+    "job_type_diversity": job_type_diversity,
+    "employer_diversity": employer_diversity,
+    "competitive_jobs": competitive_jobs,
+    "permanent_jobs": permanent_jobs,
+    "follow_along_timing": follow_along_timing,
+    "community_time": community_time,
+    "benefits_counselling": benefits_counselling,
+    "monthly_outreach": monthly_outreach,
+}
+
+
+def window_for(review, today: dt.date | None = None) -> Window:
+    return Window(
+        team_id=review.team_id,
+        start=review.period_start,
+        end=review.period_end,
+        today=today or oslo_today(),
+    )
+
+
+def indicators_for_items(review, items) -> dict[int, Indicator]:
+    """The indicator of each item (by item id), each computed once, with the item's own limits
+    applied to the suggestion. One query per indicator code, whatever the data size."""
+    w = window_for(review)
+    computed: dict[str, Indicator] = {}
+    result = {}
+    for item in items:
+        code = item.indicator
+        if not code or code not in INDICATORS:
+            continue
+        if code not in computed:
+            computed[code] = INDICATORS[code](w)
+        indicator = computed[code]
+        if item.suggestion_limits:
+            indicator = Indicator(
+                indicator.code,
+                indicator.value,
+                indicator.display,
+                indicator.explanation,
+                suggest_score(code, indicator.value, item.suggestion_limits),
+            )
+        result[item.id] = indicator
+    return result

@@ -1,0 +1,234 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ips.history import track_history
+
+
+class Scale(models.Model):
+    """A fidelity scale version (IPS-25, IPS-15, ...). Scales are data: a new version is added
+    with a data migration or the admin, never with code. Bands are stored as JSON:
+    [{"min": 115, "key": "exemplary", "name_nb": "...", "name_en": "..."}, ...] (highest first)."""
+
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name_nb = models.CharField(_("navn (bokmål)"), max_length=200)
+    name_en = models.CharField(_("navn (engelsk)"), max_length=200)
+    version = models.CharField(_("versjon"), max_length=20)
+    is_default = models.BooleanField(_("standard"), default=False)
+    bands = models.JSONField(_("nivåer"), default=list)
+
+    class Meta:
+        verbose_name = _("kvalitetsskala")
+        verbose_name_plural = _("kvalitetsskalaer")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="scale_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name_nb
+
+
+class Section(models.Model):
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=40)
+    name_nb = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["scale", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "key"], name="section_key_unique_per_scale")
+        ]
+
+
+class Item(models.Model):
+    """One item of a scale. `anchors_nb`/`anchors_en`: {"1": "...", ..., "5": "..."}.
+    `indicator`: the code of the system-computed indicator shown beside it (may be blank)."""
+
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="items")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="items")
+    number = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=20)
+    name_nb = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description_nb = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    anchors_nb = models.JSONField(default=dict)
+    anchors_en = models.JSONField(default=dict)
+    indicator = models.CharField(max_length=40, blank=True)
+    # Optional per-item thresholds that turn the indicator's value into a suggested score
+    # (4 limits for scores 5, 4, 3, 2); empty = the indicator's default (IPS-25) limits.
+    suggestion_limits = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["scale", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "number"], name="item_number_unique_per_scale")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_nb}"
+
+
+@track_history
+class Review(models.Model):
+    """A fidelity review (kvalitetsmåling) of one team for one period, on one scale version."""
+
+    class Kind(models.TextChoices):
+        SELF = "self", _("Egenvurdering")
+        EXTERNAL = "external", _("Ekstern måling")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SCORING = "scoring", _("Skåring")
+        FINAL = "final", _("Endelig")
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="fidelity_reviews"
+    )
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="reviews")
+    period = models.CharField(_("periode"), max_length=7, help_text=_("F.eks. 2026-H1."))
+    period_start = models.DateField(_("periode fra"))
+    period_end = models.DateField(_("periode til"))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="fidelity_reviews", verbose_name=_("målere")
+    )
+    visit_start = models.DateField(_("besøk fra"), null=True, blank=True)
+    visit_end = models.DateField(_("besøk til"), null=True, blank=True)
+    # Sampled records are readable by the reviewers until this date (the review window).
+    sample_access_until = models.DateField(_("journalgjennomgang til"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kvalitetsmåling")
+        verbose_name_plural = _("kvalitetsmålinger")
+        ordering = ["-period_end", "team"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="review_period_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "period", "kind"], name="review_one_per_team_period_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "period_end"], name="review_team_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.period} ({self.get_kind_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("fidelity:review_detail", kwargs={"pk": self.pk})
+
+
+@track_history
+class ItemScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="scores")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("skår"), null=True, blank=True)
+    rationale = models.TextField(_("begrunnelse"), blank=True)
+    data_sources = models.TextField(_("datakilder"), blank=True)
+    recommendation = models.TextField(_("anbefaling"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item__number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="item_score_between_1_and_5",
+                violation_error_message=_("Skåren må være mellom 1 og 5."),
+            ),
+            models.UniqueConstraint(fields=["review", "item"], name="item_score_unique"),
+        ]
+
+
+class ReviewEvent(models.Model):
+    """Status changes of a review, including a recorded reopening of a final review."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=10, choices=Review.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Review.Status.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class SampledRecord(models.Model):
+    """A participant drawn into a review's chart-review sample."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="sample")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "participant"], name="sampled_record_unique")
+        ]
+
+
+def _export_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    root = getattr(settings, "FIDELITY_EXPORT_ROOT", None) or settings.BASE_DIR / "var" / "exports"
+    return FileSystemStorage(location=root)
+
+
+class ReviewExport(models.Model):
+    """A background export of all reviews for one period (one PDF per review, zipped)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        RUNNING = "running", _("Lager PDF-er")
+        DONE = "done", _("Ferdig")
+        FAILED = "failed", _("Feilet")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("periode"), max_length=7)
+    language = models.CharField(_("språk"), max_length=5, default="nb")
+    # The reviews to export are fixed when the export is requested (the requester's scope then).
+    review_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    done_count = models.PositiveIntegerField(default=0)
+    file = models.FileField(storage=_export_storage, upload_to="fidelity", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def total(self) -> int:
+        return len(self.review_ids)
+
+    @property
+    def percent(self) -> int:
+        if not self.review_ids:
+            return 100 if self.status == self.Status.DONE else 0
+        return round(100 * self.done_count / len(self.review_ids))

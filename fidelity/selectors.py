@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils.translation import get_language
+
+from fidelity.models import ItemScore, Review, ReviewEvent, ReviewExport, SampledRecord
+from ips.dates import oslo_today
+
+
+def sampled_participant_ids_for_auditor(*, user) -> QuerySet:
+    """Participant ids an auditor may read: drawn into the sample of a review they are a reviewer
+    on, for a team they are assigned to, while the review's record window is open."""
+    from ips.access import scope_for
+
+    return SampledRecord.objects.filter(
+        review__reviewers=user,
+        review__team_id__in=scope_for(user).auditor_team_ids,
+        review__sample_access_until__gte=oslo_today(),
+        review__status__in=[Review.Status.DRAFT, Review.Status.SCORING],
+    ).values("participant_id")
+
+
+def localised(obj, name: str) -> str:
+    """`name_nb` or `name_en` of a model or dict, following the active language."""
+    lang = "en" if (get_language() or "nb").startswith("en") else "nb"
+    if isinstance(obj, dict):
+        return obj.get(f"{name}_{lang}") or obj.get(f"{name}_nb", "")
+    return getattr(obj, f"{name}_{lang}", "") or getattr(obj, f"{name}_nb", "")
+
+
+def band_for(bands: list[dict], total: int | None) -> dict | None:
+    """The band (highest first in the scale's data) whose minimum the total reaches."""
+    if total is None:
+        return None
+    for band in sorted(bands, key=lambda b: b["min"], reverse=True):
+        if total >= band["min"]:
+            return band
+    return None
+
+
+@dataclass
+class SectionTotal:
+    section: object
+    total: int
+    maximum: int
+    scored: int
+    items: int
+
+
+@dataclass
+class Summary:
+    total: int
+    maximum: int
+    minimum: int
+    scored: int
+    items: int
+    band: dict | None
+    sections: list[SectionTotal] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.items
+
+
+def review_summary(review: Review, scores: list[ItemScore]) -> Summary:
+    """Section subtotals, total and band from already loaded scores (with item__section)."""
+    sections: dict[int, SectionTotal] = {}
+    for score in scores:
+        section = score.item.section
+        entry = sections.setdefault(section.pk, SectionTotal(section, 0, 0, 0, 0))
+        entry.items += 1
+        entry.maximum += 5
+        if score.score is not None:
+            entry.total += score.score
+            entry.scored += 1
+    total = sum(s.total for s in sections.values())
+    scored = sum(s.scored for s in sections.values())
+    return Summary(
+        total=total,
+        maximum=5 * len(scores),
+        minimum=len(scores),
+        scored=scored,
+        items=len(scores),
+        band=band_for(review.scale.bands, total) if scores else None,
+        sections=sorted(sections.values(), key=lambda s: s.section.position),
+    )
+
+
+def review_scores(review: Review) -> list[ItemScore]:
+    return list(review.scores.select_related("item__section").order_by("item__number"))
+
+
+def review_for_page(qs: QuerySet) -> QuerySet:
+    return qs.select_related("team", "scale", "created_by").prefetch_related(
+        "reviewers",
+        Prefetch("events", queryset=ReviewEvent.objects.select_related("by")),
+        Prefetch(
+            "sample",
+            queryset=SampledRecord.objects.select_related("participant").order_by(
+                "participant__name"
+            ),
+        ),
+    )
+
+
+def with_totals(qs: QuerySet) -> QuerySet:
+    return qs.annotate(
+        total=Sum("scores__score"), scored=Count("scores__score"), items=Count("scores")
+    )
+
+
+def previous_review(review: Review) -> Review | None:
+    """The team's latest final review on the same scale before this one, with its total."""
+    return (
+        with_totals(
+            Review.objects.filter(
+                team_id=review.team_id,
+                scale_id=review.scale_id,
+                status=Review.Status.FINAL,
+                period_end__lt=review.period_end,
+            )
+        )
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+
+
+def team_trend(review: Review) -> list[Review]:
+    """All final reviews of the team on this scale up to this one (oldest first), plus this one."""
+    rows = list(
+        with_totals(
+            Review.objects.filter(
+                team_id=review.team_id, scale_id=review.scale_id, period_end__lte=review.period_end
+            ).filter(status=Review.Status.FINAL)
+        ).order_by("period_end", "pk")
+    )
+    if review.pk not in {r.pk for r in rows}:
+        current = with_totals(Review.objects.filter(pk=review.pk)).first()
+        rows.append(current)
+    return rows
+
+
+def reviews_list(qs: QuerySet) -> QuerySet:
+    return with_totals(qs.select_related("team", "scale")).order_by("-period_end", "team__name")
+
+
+def trends_by_team(reviews: list[Review]) -> dict[str, list[tuple[str, int | None]]]:
+    """team name -> [(period, total)] of final reviews, oldest first (from a loaded list)."""
+    trends: dict[str, list[tuple[str, int | None]]] = {}
+    for review in sorted(reviews, key=lambda r: (r.period_end, r.pk)):
+        if review.status == Review.Status.FINAL:
+            trends.setdefault(review.team.name, []).append((review.period, review.total))
+    return trends
+
+
+def exports_for(user) -> QuerySet:
+    return ReviewExport.objects.filter(requested_by=user)

@@ -1,0 +1,219 @@
+"""Writes for fidelity reviews: create, score, change status, reopen, draw the chart sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fidelity.indicators import Window, active_participants
+from fidelity.models import ItemScore, Review, ReviewEvent, SampledRecord, Scale
+from fidelity.periods import period_dates, period_normalise
+from ips.access import review_team_ids_for, scope_for
+from ips.accounts.models import Membership
+from ips.dates import oslo_today
+
+SAMPLE_SIZE = 10
+SAMPLE_ACCESS_DAYS = 30
+
+Status = Review.Status
+# draft -> scoring -> final; a final review only moves on through review_reopen (with a reason).
+TRANSITIONS = {
+    Status.DRAFT: {Status.SCORING},
+    Status.SCORING: {Status.DRAFT, Status.FINAL},
+    Status.FINAL: set(),
+}
+
+
+def review_reviewer_candidates(*, team_id: int):
+    """People who can sit on a review of the team: its auditors, leader and job specialists."""
+    from ips.accounts.models import User
+
+    return User.objects.filter(
+        memberships__team_id=team_id,
+        memberships__ended_at__isnull=True,
+        memberships__role__in=[
+            Membership.Role.AUDITOR,
+            Membership.Role.LEADER,
+            Membership.Role.JOB_SPECIALIST,
+        ],
+    ).distinct()
+
+
+def can_edit_review(user, review) -> bool:
+    """Reviewers score; for a self-assessment the team's leader may too."""
+    if review.team_id not in review_team_ids_for(user):
+        return False
+    if review.kind == Review.Kind.SELF and review.team_id in scope_for(user).leader_team_ids:
+        return True
+    return review.reviewers.filter(pk=user.pk).exists()
+
+
+def _require_editable(user, review) -> None:
+    if not can_edit_review(user, review):
+        raise PermissionDenied
+
+
+def _locked(review) -> ValidationError:
+    return ValidationError(_("Målingen er endelig og kan ikke endres. Gjenåpne den først."))
+
+
+@transaction.atomic
+def review_create(
+    *,
+    user,
+    team,
+    period: str,
+    kind: str,
+    reviewers,
+    visit_start: dt.date | None = None,
+    visit_end: dt.date | None = None,
+    scale: Scale | None = None,
+) -> Review:
+    if team.pk not in review_team_ids_for(user):
+        raise PermissionDenied
+    period = period_normalise(period)
+    dates = period_dates(period)
+    if dates is None:
+        raise ValidationError(
+            {
+                "period": _(
+                    "Skriv perioden som år og halvår eller kvartal, f.eks. 2026-H1 eller 2026-Q3."
+                )
+            }
+        )
+    scale = scale or Scale.objects.filter(is_default=True).first()
+    if scale is None:
+        raise ValidationError(_("Ingen kvalitetsskala er lastet inn."))
+    reviewers = list(reviewers)
+    allowed = set(review_reviewer_candidates(team_id=team.pk).values_list("pk", flat=True))
+    if not reviewers or any(r.pk not in allowed for r in reviewers):
+        raise ValidationError({"reviewers": _("Velg målere som er knyttet til teamet.")})
+    if visit_start and visit_end and visit_end < visit_start:
+        raise ValidationError({"visit_end": _("Besøket kan ikke slutte før det begynner.")})
+    if Review.objects.filter(team=team, period=period, kind=kind).exists():
+        raise ValidationError(
+            {"period": _("Teamet har allerede en måling av denne typen for perioden.")}
+        )
+    review = Review(
+        team=team,
+        scale=scale,
+        period=period,
+        period_start=dates[0],
+        period_end=dates[1],
+        kind=kind,
+        visit_start=visit_start,
+        visit_end=visit_end,
+        created_by=user,
+    )
+    review.full_clean()
+    review.save()
+    review.reviewers.set(reviewers)
+    ItemScore.objects.bulk_create(
+        ItemScore(review=review, item=item) for item in scale.items.order_by("number")
+    )
+    ReviewEvent.objects.create(review=review, to_status=Status.DRAFT, by=user)
+    return review
+
+
+@transaction.atomic
+def item_score_save(
+    *,
+    user,
+    item_score: ItemScore,
+    score: int | None,
+    rationale: str = "",
+    data_sources: str = "",
+    recommendation: str = "",
+) -> ItemScore:
+    review = Review.objects.select_for_update().get(pk=item_score.review_id)
+    _require_editable(user, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    item_score.score = score
+    item_score.rationale = rationale.strip()
+    item_score.data_sources = data_sources.strip()
+    item_score.recommendation = recommendation.strip()
+    item_score.full_clean(exclude=["review", "item"])
+    try:
+        with transaction.atomic():
+            item_score.save()
+    except IntegrityError:
+        raise ValidationError({"score": _("Skåren må være mellom 1 og 5.")}) from None
+    return item_score
+
+
+@transaction.atomic
+def review_change_status(*, user, review: Review, to_status: str) -> Review:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_editable(user, review)
+    if to_status not in TRANSITIONS.get(review.status, set()):
+        raise ValidationError(
+            _("Målingen kan ikke gå fra «%(from)s» til «%(to)s».")
+            % {"from": review.get_status_display(), "to": Status(to_status).label}
+        )
+    if to_status == Status.FINAL:
+        missing = review.scores.filter(score__isnull=True).count()
+        if missing:
+            raise ValidationError(
+                _("Alle punkter må ha en skår før målingen gjøres endelig (%(n)s mangler).")
+                % {"n": missing}
+            )
+        review.finalised_at = timezone.now()
+    ReviewEvent.objects.create(
+        review=review, from_status=review.status, to_status=to_status, by=user
+    )
+    review.status = to_status
+    review.save(update_fields=["status", "finalised_at"])
+    return review
+
+
+@transaction.atomic
+def review_reopen(*, user, review: Review, reason: str) -> Review:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_editable(user, review)
+    if review.status != Status.FINAL:
+        raise ValidationError(_("Bare en endelig måling kan gjenåpnes."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv hvorfor målingen gjenåpnes.")})
+    ReviewEvent.objects.create(
+        review=review, from_status=Status.FINAL, to_status=Status.SCORING, by=user, reason=reason
+    )
+    review.status = Status.SCORING
+    review.finalised_at = None
+    review.save(update_fields=["status", "finalised_at"])
+    return review
+
+
+@transaction.atomic
+def sample_draw(
+    *, user, review: Review, size: int = SAMPLE_SIZE, rng: random.Random | None = None
+) -> list[SampledRecord]:
+    """Draw the chart-review sample once: a random set of the team's participants who were
+    active in the period. The reviewers may read exactly these records until
+    `sample_access_until` (30 days after the visit, or after today when no visit is set)."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_editable(user, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    if review.sample.exists():
+        raise ValidationError(_("Utvalget er allerede trukket for denne målingen."))
+    window = Window(
+        team_id=review.team_id, start=review.period_start, end=review.period_end, today=oslo_today()
+    )
+    ids = list(active_participants(window).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError(_("Teamet har ingen aktive deltakere i perioden å trekke fra."))
+    chosen = (rng or random.SystemRandom()).sample(ids, min(size, len(ids)))
+    records = SampledRecord.objects.bulk_create(
+        SampledRecord(review=review, participant_id=pk, drawn_by=user) for pk in sorted(chosen)
+    )
+    base = max(review.visit_end or oslo_today(), oslo_today())
+    review.sample_access_until = base + dt.timedelta(days=SAMPLE_ACCESS_DAYS)
+    review.save(update_fields=["sample_access_until"])
+    return records

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from fidelity import views
+
+app_name = "fidelity"
+
+urlpatterns = [
+    path("", views.review_list, name="review_list"),
+    path("ny/", views.review_create_view, name="review_create"),
+    path("<int:pk>/", views.review_detail, name="review_detail"),
+    path("<int:pk>/punkt/<int:item_pk>/", views.item_score, name="item_score"),
+    path("<int:pk>/status/", views.review_status, name="review_status"),
+    path("<int:pk>/gjenapne/", views.review_reopen_view, name="review_reopen"),
+    path("<int:pk>/utvalg/", views.review_sample_draw, name="sample_draw"),
+    path("<int:pk>/pdf/", views.review_pdf_view, name="review_pdf"),
+    path("eksport/", views.export_start, name="export_start"),
+    path("eksport/<int:pk>/", views.export_detail, name="export_detail"),
+    path("eksport/<int:pk>/last-ned/", views.export_download, name="export_download"),
+]

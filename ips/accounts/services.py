@@ -1,0 +1,83 @@
+"""Two-factor enrolment and verification, on django-otp's TOTP and static (recovery) devices.
+
+No cryptography of our own: django-otp generates keys, checks codes (with its own throttling
+and replay protection) and marks the session as verified (`django_otp.login`).
+"""
+
+from base64 import b32encode
+
+import segno
+from django.db import transaction
+from django_otp import devices_for_user, verify_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "Autentiseringsapp"
+RECOVERY_DEVICE_NAME = "Gjenopprettingskoder"
+
+
+def has_second_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def totp_device_pending(*, user) -> TOTPDevice:
+    """The unconfirmed device shown during enrolment (one per user; reused on reload so the QR
+    code the person already scanned stays valid)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def totp_secret_display(device: TOTPDevice) -> str:
+    """The base32 secret in groups of four, for typing into an app by hand."""
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def totp_qr_data_uri(device: TOTPDevice) -> str:
+    # An SVG data: URI (img-src 'self' data: in the CSP); the QR is drawn here, no external service.
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def totp_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the pending device with a code from the app. Returns the new recovery codes
+    (shown once), or None when the code is wrong."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if device.confirmed or not device.verify_token(token):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # Earlier unconfirmed devices (abandoned enrolments) are of no further use.
+        TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+        codes = recovery_codes_replace(user=device.user)
+    otp_login(request, device)
+    return codes
+
+
+def recovery_codes_replace(*, user) -> list[str]:
+    """A fresh set of single-use recovery codes; any earlier set stops working."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def second_factor_verify(*, request, token: str) -> bool:
+    """Accept a code from the app or an unused recovery code. Recovery codes are consumed."""
+    token = "".join(token.split()).lower()
+    if not token:
+        return False
+    for device in devices_for_user(request.user, confirmed=True):
+        if isinstance(device, TOTPDevice) and not token.isdigit():
+            continue
+        verified = verify_token(request.user, device.persistent_id, token)
+        if verified is not None:
+            otp_login(request, verified)
+            return True
+    return False

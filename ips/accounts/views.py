@@ -1,0 +1,93 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from ips.accounts import services
+from ips.accounts.forms import LoginForm, OTPEnrolForm, OTPTokenForm
+
+
+def _next_url(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return "/"
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    """Second step of signing in: a code from the app or a recovery code."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if not services.has_second_factor(request.user):
+        return redirect(_with_next("accounts:otp_enrol", request))
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.second_factor_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error(
+            "token",
+            _(
+                "Koden stemmer ikke, er brukt før eller er for gammel. Vent på en ny kode i "
+                "appen og prøv igjen."
+            ),
+        )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_enrol(request):
+    """First sign-in: set up an authenticator app (QR code or secret), confirm it with a code,
+    then see the recovery codes once."""
+    if services.has_second_factor(request.user):
+        return redirect(_with_next("accounts:otp_verify", request))
+    device = services.totp_device_pending(user=request.user)
+    form = OTPEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.totp_enrol_confirm(
+            request=request, device=device, token=form.cleaned_data["token"].replace(" ", "")
+        )
+        if codes is not None:
+            # Rendered in the response (not stored for a later page): shown exactly once.
+            return render(
+                request,
+                "accounts/otp_recovery_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
+        form.add_error(
+            "token", _("Koden stemmer ikke. Sjekk at klokka på telefonen er riktig og prøv igjen.")
+        )
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {
+            "form": form,
+            "qr_data_uri": services.totp_qr_data_uri(device),
+            "secret": services.totp_secret_display(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+def _with_next(url_name: str, request) -> str:
+    return reverse(url_name) + "?" + urlencode({"next": _next_url(request)})

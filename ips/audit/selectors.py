@@ -1,0 +1,158 @@
+"""Reading the access log: search for the team leader, per-participant report, unusual access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncHour
+
+from ips.access import scope_for
+from ips.accounts.models import Membership
+from ips.audit.models import AccessEvent
+
+
+def access_events_for_leader(*, user) -> QuerySet[AccessEvent]:
+    """Events about the participants and referrals of the teams this user leads."""
+    team_ids = scope_for(user).leader_team_ids
+    if not team_ids:
+        return AccessEvent.objects.none()
+    return AccessEvent.objects.filter(
+        Q(participant__team_id__in=team_ids) | Q(referral__team_id__in=team_ids)
+    ).select_related("user", "participant", "referral")
+
+
+def access_events_search(
+    *,
+    user,
+    participant: str = "",
+    person: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    action: str = "",
+) -> QuerySet[AccessEvent]:
+    qs = access_events_for_leader(user=user)
+    if participant:
+        q = Q(participant__name__icontains=participant) | Q(
+            referral__person_name__icontains=participant
+        )
+        if participant.isdigit():
+            q |= Q(participant_id=int(participant))
+        qs = qs.filter(q)
+    if person:
+        qs = qs.filter(
+            Q(user__username__icontains=person)
+            | Q(user__first_name__icontains=person)
+            | Q(user__last_name__icontains=person)
+        )
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    if action:
+        qs = qs.filter(action=action)
+    return qs.order_by("-at", "-id")
+
+
+def participant_access_report(*, participant) -> QuerySet[AccessEvent]:
+    """Everyone who has read, changed or exported this person's record, oldest first."""
+    return (
+        AccessEvent.objects.filter(participant=participant)
+        .select_related("user")
+        .order_by("at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class OutsideCaseload:
+    user_id: int
+    user_name: str
+    participant_id: int
+    participant_name: str
+    events: int
+    first: dt.datetime
+    last: dt.datetime
+
+
+@dataclass(frozen=True)
+class Burst:
+    user_id: int
+    user_name: str
+    hour: dt.datetime
+    records: int
+
+
+@dataclass(frozen=True)
+class UnusualAccess:
+    outside_caseload: list[OutsideCaseload]
+    bursts: list[Burst]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.outside_caseload and not self.bursts
+
+
+def unusual_access(*, team_ids, since: dt.datetime, until: dt.datetime) -> UnusualAccess:
+    """Two signals for the weekly review (both only a prompt to ask, not proof of misuse):
+
+    - a job specialist reading a participant who is not in their own caseload (the team leader
+      reads every record of the team, so leaders of that team are not listed);
+    - one user opening many different records within one hour. Counted as distinct addresses
+      (a list page logs every row it shows, but it is one address), so a caseload list is one.
+    """
+    team_ids = list(team_ids)
+    base = AccessEvent.objects.filter(
+        at__gte=since, at__lt=until, participant__team_id__in=team_ids, user__isnull=False
+    )
+    leads_team = Membership.objects.filter(
+        user_id=OuterRef("user_id"),
+        team_id=OuterRef("participant__team_id"),
+        role=Membership.Role.LEADER,
+        ended_at__isnull=True,
+    )
+    outside = (
+        base.exclude(participant__job_specialist_id=F("user_id"))
+        .exclude(Exists(leads_team))
+        .values(
+            "user_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "participant_id",
+            "participant__name",
+        )
+        .annotate(events=Count("id"), first=Min("at"), last=Max("at"))
+        .order_by("user__username", "participant_id")
+    )
+    bursts = (
+        base.annotate(hour=TruncHour("at"))
+        .values("user_id", "user__first_name", "user__last_name", "user__username", "hour")
+        .annotate(records=Count("path", distinct=True))
+        .filter(records__gte=settings.UNUSUAL_ACCESS_RECORDS_PER_HOUR)
+        .order_by("-records", "hour")
+    )
+
+    def name(row) -> str:
+        full = f"{row['user__first_name']} {row['user__last_name']}".strip()
+        return full or row["user__username"]
+
+    return UnusualAccess(
+        outside_caseload=[
+            OutsideCaseload(
+                user_id=row["user_id"],
+                user_name=name(row),
+                participant_id=row["participant_id"],
+                participant_name=row["participant__name"],
+                events=row["events"],
+                first=row["first"],
+                last=row["last"],
+            )
+            for row in outside
+        ],
+        bursts=[
+            Burst(user_id=r["user_id"], user_name=name(r), hour=r["hour"], records=r["records"])
+            for r in bursts
+        ],
+    )

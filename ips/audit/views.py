@@ -1,0 +1,171 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ips.access import is_leader, participant_get_for_user, require, scope_for
+from ips.accounts import throttle
+from ips.audit import history as record_history
+from ips.audit import selectors, subject
+from ips.audit.forms import AccessLogSearchForm, SubjectExportForm
+from ips.audit.models import AccessEvent
+from ips.audit.pdf import participant_access_report_pdf
+from ips.audit.services import access_event_record, access_events_record_many, client_ip
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def access_log(request):
+    """The team leader's search in the access log of their team's participants."""
+    require(is_leader(request.user))
+    form = AccessLogSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.access_events_search(user=request.user, **filters)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = {e.participant for e in page.object_list if e.participant_id}
+    access_events_record_many(request=request, what="Tilgangslogg", participants=shown)
+    return render(request, "audit/accessevent_list.html", {"form": form, "page_obj": page})
+
+
+def _report_participant(request, pk):
+    participant = participant_get_for_user(user=request.user, pk=pk)
+    require(is_leader(request.user, participant.team_id))
+    return participant
+
+
+@require_GET
+@login_required
+def participant_report(request, pk):
+    """Who has looked at this person's record: for answering the person's own request."""
+    participant = _report_participant(request, pk)
+    events = list(selectors.participant_access_report(participant=participant))
+    access_event_record(request=request, what="Tilgangsrapport", participant=participant)
+    return render(
+        request,
+        "audit/participant_report.html",
+        {"participant": participant, "events": events},
+    )
+
+
+@require_GET
+@login_required
+def participant_report_pdf(request, pk):
+    participant = _report_participant(request, pk)
+    events = list(selectors.participant_access_report(participant=participant))
+    access_event_record(
+        request=request,
+        what="Tilgangsrapport (PDF)",
+        action=AccessEvent.Action.EXPORT,
+        participant=participant,
+    )
+    pdf = participant_access_report_pdf(
+        participant=participant, events=events, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tilgangsrapport-{participant.pk}.pdf"'
+    return response
+
+
+@require_GET
+@login_required
+def unusual(request):
+    """Unusual access in the teams this user leads, for the last week (or the week chosen)."""
+    require(is_leader(request.user))
+    until = timezone.now()
+    try:
+        days = min(max(int(request.GET.get("dager", 7)), 1), 92)
+    except (TypeError, ValueError):
+        days = 7
+    since = until - dt.timedelta(days=days)
+    report = selectors.unusual_access(
+        team_ids=scope_for(request.user).leader_team_ids, since=since, until=until
+    )
+    participants = {row.participant_id for row in report.outside_caseload}
+    if participants:
+        access_events_record_many(
+            request=request,
+            what="Uvanlig tilgang",
+            participant_ids=participants,
+        )
+    return render(
+        request,
+        "audit/unusual.html",
+        {"report": report, "since": since, "until": until, "days": days},
+    )
+
+
+@require_GET
+@login_required
+def history(request, kind, pk):
+    """ "Historikk": every saved version of one record, who changed what and when."""
+    subject = record_history.history_subject(user=request.user, kind=kind, pk=pk)
+    entries = record_history.history_entries(obj=subject.obj, hidden_fields=subject.hidden_fields)
+    if subject.participant is not None or subject.referral is not None:
+        access_event_record(
+            request=request,
+            what=f"Historikk ({record_history.KINDS[kind].label})",
+            participant=subject.participant,
+            referral=subject.referral,
+        )
+    return render(
+        request,
+        "audit/history.html",
+        {
+            "subject": subject.obj,
+            "kind_label": record_history.KINDS[kind].label,
+            "entries": entries,
+            "health_hidden": bool(subject.hidden_fields),
+        },
+    )
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def subject_export(request, pk):
+    """Access request: everything held about one participant, as PDF or JSON. The team leader
+    only, and only after typing their password again (a stolen unlocked session is not enough
+    for a bulk export). Wrong passwords count towards the sign-in lock."""
+    participant = _report_participant(request, pk)
+    username, ip = request.user.username, client_ip(request)
+    form = SubjectExportForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        locked = throttle.login_lock_remaining(username=username, ip=ip)
+        if locked:
+            form.is_valid()
+            form.add_error(None, _("For mange feil passord. Prøv igjen senere."))
+        elif form.is_valid():
+            throttle.login_success_reset(username=username, ip=ip)
+            fmt = form.cleaned_data["format"]
+            access_event_record(
+                request=request,
+                what=f"Innsyn: alle opplysninger ({fmt.upper()})",
+                action=AccessEvent.Action.EXPORT,
+                participant=participant,
+            )
+            if fmt == "json":
+                body, content_type = (
+                    subject.participant_export_json(participant),
+                    "application/json",
+                )
+            else:
+                body = subject.participant_export_pdf(
+                    participant, base_url=request.build_absolute_uri("/")
+                )
+                content_type = "application/pdf"
+            response = HttpResponse(body, content_type=content_type)
+            response["Content-Disposition"] = (
+                f'attachment; filename="innsyn-{participant.pk}.{fmt}"'
+            )
+            return response
+        elif "password" in form.errors:
+            throttle.login_failure_record(username=username, ip=ip)
+    return render(request, "audit/subject_export.html", {"form": form, "participant": participant})

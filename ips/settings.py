@@ -1,0 +1,287 @@
+"""The one settings module. Everything that differs between machines comes from the environment.
+
+Required: DATABASE_URL, REDIS_URL, and SECRET_KEY unless DEBUG. `make run` and `make test` start
+embedded PostgreSQL/Redis and set these for you (see ips/embedded.py); settings never start servers.
+"""
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from ips.env import ConfigError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG", default=False)
+
+SECRET_KEY = env_str("SECRET_KEY", required=not DEBUG)
+if not SECRET_KEY:
+    # DEBUG only: a throwaway key (sessions do not survive a restart, which is fine locally).
+    import secrets
+
+    SECRET_KEY = "dev-" + secrets.token_urlsafe(40)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_filters",
+    "django_htmx",
+    "template_partials",
+    "pgtrigger",
+    "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    # Cross-cutting apps live inside the project package.
+    "ips.accounts",
+    "ips.audit",
+    "ips.deadlines",
+    "ips.dashboards",
+    "ips.demo",
+    # Domain apps.
+    "referrals",
+    "participants",
+    "employers",
+    "fidelity",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "ips.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    # NUL bytes are refused before any view or filter sees them (PostgreSQL rejects them).
+    "ips.middleware.RejectNulBytesMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Signed in with a password but not yet the second factor: only the 2FA pages are reachable.
+    "ips.accounts.middleware.RequireSecondFactorMiddleware",
+    # Stamps every history row (pghistory) with the user and URL that caused it.
+    "pghistory.middleware.HistoryMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ips.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "ips.urls"
+WSGI_APPLICATION = "ips.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ips.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+_database_url = env_str("DATABASE_URL", required=True)
+try:
+    _db = dj_database_url.parse(_database_url, conn_health_checks=True)
+except ValueError as exc:
+    raise ConfigError(f"DATABASE_URL is malformed ({exc}).") from None
+if _db.get("ENGINE") != "django.db.backends.postgresql" or not _db.get("NAME"):
+    raise ConfigError(
+        "DATABASE_URL must be a PostgreSQL URL with a database name, "
+        "e.g. postgres://user@127.0.0.1:5432/ips."
+    )
+# Django's own psycopg 3 pool for web processes. Celery sets DATABASE_POOL=false (ips/celery.py):
+# its prefork children must not share connections opened by the parent.
+if env_bool("DATABASE_POOL", default=True):
+    _db["CONN_MAX_AGE"] = 0
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
+        "timeout": 10,
+    }
+_db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", "test_ips")}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery broker and the cache -----------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", required=True)
+_redis = urlparse(REDIS_URL)
+if _redis.scheme not in {"redis", "rediss", "unix"}:
+    raise ConfigError(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")
+# The embedded Redis listens on a unix socket; kombu names that scheme redis+socket.
+CELERY_BROKER_URL = "redis+socket://" + _redis.path if _redis.scheme == "unix" else REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
+CELERY_TIMEZONE = "Europe/Oslo"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ips"),
+    }
+}
+
+# --- Auth ---------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sessions: 30 minutes idle (configurable), gone at browser close.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Two-factor sign-in (django-otp, TOTP + single-use recovery codes) is required for everyone.
+OTP_TOTP_ISSUER = "IPS jobbstøtte"
+# `make run` demo users may skip the second factor, but only while DEBUG is on (the middleware
+# checks DEBUG again, so a list left in a production environment has no effect).
+_DEMO_USERNAMES = [
+    "leder",
+    "spesialist",
+    "kollega",
+    "ara-spesialist",
+    "ara-leder",
+    "nav",
+    "dps-partner",
+    "revisor",
+    "admin",
+]
+OTP_DEMO_EXEMPT_USERNAMES = env_list("OTP_DEMO_EXEMPT_USERNAMES", _DEMO_USERNAMES) if DEBUG else []
+if not DEBUG and env_list("OTP_DEMO_EXEMPT_USERNAMES", []):
+    raise ConfigError("OTP_DEMO_EXEMPT_USERNAMES only works with DEBUG=true; remove it.")
+
+# Brute-force protection for the password step (ips/accounts/throttle.py): failures within the
+# window lock the username+address pair, the username, or the address, each for the lockout time.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 20, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["ips.formats"]
+
+# --- Static files -------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or env_bool("STATIC_PLAIN_STORAGE", default=False)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("STATIC_PLAIN_STORAGE", default=False)
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- E-mail -------------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IPS <ips@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security -----------------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Strict CSP: only our own origin; no inline scripts. Inline *styles* are allowed because the
+# server-rendered SVG charts (pygal) carry their own <style>; scripts are what an XSS would need.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# --- Logging: one line per record to stderr -------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# --- Product settings ---------------------------------------------------------------------------
+# Counts below this are shown as "< 5" on partner dashboards so nobody can be singled out.
+SMALL_COUNT_SUPPRESSION = env_int("SMALL_COUNT_SUPPRESSION", 5, minimum=1)
+# Closed participants are anonymised this many years after closing (nightly retention job).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1)
+# Weekly unusual-access report: one user opening at least this many different records in an hour.
+UNUSUAL_ACCESS_RECORDS_PER_HOUR = env_int("UNUSUAL_ACCESS_RECORDS_PER_HOUR", 30, minimum=2)

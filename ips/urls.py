@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ips import views
+from ips.accounts.views import LoginView
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("konto/", include("ips.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("henvisninger/", include("referrals.urls")),
+    path("deltakere/", include("participants.urls")),
+    path("arbeidsgivere/", include("employers.urls")),
+    path("kvalitet/", include("fidelity.urls")),
+    path("varsler/", include("ips.deadlines.urls")),
+    path("oversikt/", include("ips.dashboards.urls")),
+    path("tilgangslogg/", include("ips.audit.urls")),
+]
+
+handler403 = "ips.views.error_403"
+handler404 = "ips.views.error_404"
+handler500 = "ips.views.error_500"

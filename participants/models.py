@@ -1,0 +1,550 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ips.db import OsloToday
+from ips.history import track_history
+from referrals.models import validate_national_id
+
+
+@track_history
+class Participant(models.Model):
+    """A person in the IPS programme (deltaker). Created from a referral at the first meeting."""
+
+    class Status(models.TextChoices):
+        ENGAGED = "engaged", _("I oppstart")
+        JOB_SEARCH = "job_search", _("Jobbsøk")
+        EMPLOYED = "employed", _("I arbeid")
+        EDUCATION = "education", _("I utdanning")
+        FOLLOW_ALONG = "follow_along", _("Oppfølging")
+        INACTIVE = "inactive", _("Pause etter eget ønske")
+        CLOSED = "closed", _("Avsluttet etter eget ønske")
+
+    # Inactive (a pause) and closed do not count towards the caseload.
+    ACTIVE_STATUSES = (
+        Status.ENGAGED,
+        Status.JOB_SEARCH,
+        Status.EMPLOYED,
+        Status.EDUCATION,
+        Status.FOLLOW_ALONG,
+    )
+
+    class Disclosure(models.TextChoices):
+        UNDECIDED = "undecided", _("Ikke bestemt ennå")
+        FULL = "full", _("Åpen om helse overfor arbeidsgiver")
+        PARTIAL = "partial", _("Delvis åpen")
+        NONE = "none", _("Ønsker ikke å fortelle arbeidsgiver")
+
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("team"),
+    )
+    referral = models.OneToOneField(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participant",
+        verbose_name=_("henvisning"),
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    national_id = models.CharField(
+        _("fødselsnummer / D-nummer"), max_length=11, validators=[validate_national_id]
+    )
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    job_specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+        verbose_name=_("jobbspesialist"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ENGAGED
+    )
+    entry_date = models.DateField(_("startdato i IPS"), help_text=_("Datoen for første møte."))
+    # Set by the employer contact service from the first face-to-face contact on the person's
+    # behalf; read by the 30-day rapid job search rule and the dashboards.
+    first_employer_contact_date = models.DateField(
+        _("første arbeidsgiverkontakt"), null=True, blank=True
+    )
+    consent_share_nav = models.BooleanField(_("samtykker til deling med NAV"), default=False)
+    consent_share_employers = models.BooleanField(
+        _("samtykker til kontakt med arbeidsgivere"), default=False
+    )
+    disclosure_preference = models.CharField(
+        _("åpenhet overfor arbeidsgiver"),
+        max_length=20,
+        choices=Disclosure.choices,
+        default=Disclosure.UNDECIDED,
+    )
+    closed_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisert"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("deltaker")
+        verbose_name_plural = _("deltakere")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "national_id"],
+                name="participant_one_per_person_per_team",
+                violation_error_message=_("Personen er allerede deltaker i dette teamet."),
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_date__lte=OsloToday()), name="participant_entry_not_in_future"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_employer_contact_date__isnull=True)
+                | Q(first_employer_contact_date__gte=F("entry_date")),
+                name="participant_first_employer_contact_after_entry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["job_specialist", "status"], name="participant_caseload_idx"),
+            models.Index(fields=["team", "status"], name="participant_team_status_idx"),
+            models.Index(fields=["status", "entry_date"], name="participant_status_entry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
+class ParticipantStatusEvent(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="status_events"
+    )
+    from_status = models.CharField(max_length=20, choices=Participant.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Participant.Status.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["participant", "at"], name="participant_event_idx")]
+
+
+# --- Vocational profile (yrkesprofil) ---------------------------------------------------------------
+
+
+@track_history
+class VocationalProfile(models.Model):
+    """Filled in over several meetings. Every field is optional and nothing here blocks job search."""
+
+    class Source(models.TextChoices):
+        PERSON = "person", _("Personen selv")
+        TREATMENT_TEAM = "treatment_team", _("Behandlingsteamet")
+        RECORDS = "records", _("Journal")
+        FAMILY = "family", _("Familie/nettverk (med samtykke)")
+        FORMER_EMPLOYERS = "former_employers", _("Tidligere arbeidsgivere (med samtykke)")
+
+    class Rating(models.IntegerChoices):
+        POOR = 1, _("Dårlig")
+        FAIR = 2, _("Middels")
+        GOOD = 3, _("God")
+        VERY_GOOD = 4, _("Svært god")
+
+    class Benefit(models.TextChoices):
+        AAP = "aap", _("Arbeidsavklaringspenger (AAP)")
+        UFORETRYGD = "uforetrygd", _("Uføretrygd")
+        SOSIALHJELP = "sosialhjelp", _("Sosialhjelp")
+        DAGPENGER = "dagpenger", _("Dagpenger")
+        KVP = "kvp", _("Kvalifiseringsprogrammet")
+        SALARY = "salary", _("Lønn")
+        OTHER = "other", _("Annet")
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.PROTECT, related_name="profile"
+    )
+    # Optimistic locking: a save from a stale page is refused with a conflict message.
+    version = models.PositiveIntegerField(default=1)
+    sources = ArrayField(
+        models.CharField(max_length=20, choices=Source.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("kilder"),
+    )
+    # Work goals
+    dream_job = models.TextField(_("drømmejobb"), blank=True)
+    job_wanted_now = models.TextField(_("ønsket jobb nå"), blank=True)
+    # Education
+    education = models.TextField(_("utdanning og kurs"), blank=True)
+    # Current situation (health: own team only)
+    diagnosis = models.TextField(_("diagnose"), blank=True)
+    early_warning_signs = models.TextField(_("tidlige varseltegn"), blank=True)
+    coping_strategies = models.TextField(_("mestringsstrategier"), blank=True)
+    medication = models.TextField(_("medisiner og tidspunkt"), blank=True)
+    physical_health = models.PositiveSmallIntegerField(
+        _("fysisk helse"), choices=Rating.choices, null=True, blank=True
+    )
+    limitations = models.TextField(_("begrensninger"), blank=True)
+    days_per_week = models.PositiveSmallIntegerField(_("dager per uke"), null=True, blank=True)
+    hours_per_day = models.DecimalField(
+        _("timer per dag"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    # Functioning at work
+    hygiene_and_clothing = models.TextField(_("hygiene og påkledning"), blank=True)
+    social_skills = models.TextField(_("sosiale ferdigheter"), blank=True)
+    job_seeking_experience = models.TextField(_("erfaring med jobbsøking"), blank=True)
+    skills = models.TextField(_("ferdigheter"), blank=True)
+    abilities = models.TextField(_("evner og styrker"), blank=True)
+    interests_and_routine = models.TextField(_("interesser og døgnrytme"), blank=True)
+    motivation_and_worries = models.TextField(_("motivasjon og bekymringer"), blank=True)
+    work_habits = models.TextField(_("arbeidsvaner"), blank=True)
+    housing = models.TextField(_("bosituasjon"), blank=True)
+    transport = models.TextField(_("transport"), blank=True)
+    substance_use = models.TextField(_("rusbruk"), blank=True)
+    criminal_record = models.TextField(_("rulleblad"), blank=True)
+    disclosure = models.TextField(_("åpenhet om helse overfor arbeidsgiver"), blank=True)
+    # Income and benefits
+    income_sources = ArrayField(
+        models.CharField(max_length=20, choices=Benefit.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("inntektskilder og ytelser"),
+    )
+    income_notes = models.TextField(_("merknader om inntekt"), blank=True)
+    manages_own_money = models.BooleanField(_("styrer egen økonomi"), null=True, blank=True)
+    knows_earnings_effect = models.BooleanField(
+        _("vet hvordan lønn påvirker ytelser"), null=True, blank=True
+    )
+    benefits_counselling_received = models.BooleanField(
+        _("har fått veiledning om ytelser"), null=True, blank=True
+    )
+    benefits_counselling_wanted = models.BooleanField(
+        _("ønsker veiledning om ytelser"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    HEALTH_FIELDS = (
+        "diagnosis",
+        "early_warning_signs",
+        "coping_strategies",
+        "medication",
+        "physical_health",
+        "limitations",
+        "substance_use",
+        "criminal_record",
+    )
+
+    class Meta:
+        verbose_name = _("yrkesprofil")
+        verbose_name_plural = _("yrkesprofiler")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days_per_week__isnull=True) | Q(days_per_week__lte=7),
+                name="profile_days_per_week_at_most_7",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_day__isnull=True)
+                | Q(hours_per_day__gte=0, hours_per_day__lte=24),
+                name="profile_hours_per_day_0_24",
+            ),
+        ]
+
+
+@track_history
+class WorkHistoryEntry(models.Model):
+    profile = models.ForeignKey(
+        VocationalProfile, on_delete=models.PROTECT, related_name="work_history"
+    )
+    title = models.CharField(_("stilling"), max_length=200)
+    employer_name = models.CharField(_("arbeidsgiver"), max_length=200, blank=True)
+    start_date = models.DateField(_("fra"), null=True, blank=True)
+    end_date = models.DateField(_("til"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("timer per uke"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    duties = models.TextField(_("arbeidsoppgaver"), blank=True)
+    reason_ended = models.TextField(_("hvorfor det sluttet"), blank=True)
+    liked = models.TextField(_("likte"), blank=True)
+    disliked = models.TextField(_("mislikte"), blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="work_history_end_not_before_start",
+            )
+        ]
+
+
+@track_history
+class SupportPerson(models.Model):
+    profile = models.ForeignKey(
+        VocationalProfile, on_delete=models.PROTECT, related_name="support_network"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    relation = models.CharField(_("relasjon"), max_length=100, blank=True)
+    contact_frequency = models.CharField(_("hvor ofte"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+# --- Individual action plan (individuell handlingsplan) -----------------------------------------------
+
+
+@track_history
+class ActionPlan(models.Model):
+    participant = models.OneToOneField(
+        Participant, on_delete=models.PROTECT, related_name="action_plan"
+    )
+    overall_goal = models.TextField(_("hovedmål"), blank=True)
+    job_search_start_date = models.DateField(_("jobbsøk startet"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("handlingsplan")
+        verbose_name_plural = _("handlingsplaner")
+
+
+@track_history
+class Goal(models.Model):
+    """A delmål: what, who is responsible, by when, and when it was reached."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="goals")
+    description = models.TextField(_("delmål"))
+    activities = models.TextField(_("tiltak/aktiviteter"), blank=True)
+    responsible = models.CharField(_("ansvarlig"), max_length=200, blank=True)
+    target_date = models.DateField(_("frist"), null=True, blank=True)
+    achieved_date = models.DateField(_("nådd"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["target_date", "id"]
+        indexes = [models.Index(fields=["plan", "target_date"], name="goal_plan_target_idx")]
+
+
+@track_history
+class PlanReview(models.Model):
+    """A (at least quarterly) review. `snapshot` keeps the plan as it read at the review."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField(_("dato for gjennomgang"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    participants_present = models.CharField(_("til stede"), max_length=300, blank=True)
+    summary = models.TextField(_("oppsummering"))
+    snapshot = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewed_on__lte=OsloToday()), name="plan_review_not_in_future"
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "reviewed_on"], name="plan_review_idx")]
+
+
+# --- Contact log (kontaktlogg) ---------------------------------------------------------------------
+
+
+@track_history
+class Contact(models.Model):
+    class With(models.TextChoices):
+        PARTICIPANT = "participant", _("Deltaker")
+        EMPLOYER = "employer", _("Arbeidsgiver")
+        TREATMENT_TEAM = "treatment_team", _("Behandlingsteam")
+        NAV = "nav", _("NAV")
+        FAMILY = "family", _("Familie/nettverk")
+        BENEFITS_COUNSELLOR = "benefits_counsellor", _("Veileder for ytelser")
+
+    class Mode(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("Ansikt til ansikt")
+        PHONE = "phone", _("Telefon")
+        VIDEO = "video", _("Video")
+        MESSAGE = "message", _("Melding/SMS")
+
+    class Place(models.TextChoices):
+        COMMUNITY = "community", _("Ute i samfunnet")
+        WORKPLACE = "workplace", _("På arbeidsplassen")
+        HOME = "home", _("Hjemme hos deltaker")
+        OFFICE = "office", _("På kontoret")
+
+    # Time outside the office counts as community-based work (IPS target: 65 %).
+    COMMUNITY_PLACES = (Place.COMMUNITY, Place.WORKPLACE, Place.HOME)
+    MAX_DURATION_MINUTES = 600
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="contacts")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contacts_logged",
+        verbose_name=_("registrert av"),
+    )
+    contact_date = models.DateField(_("dato"))
+    with_whom = models.CharField(
+        _("med hvem"), max_length=20, choices=With.choices, default=With.PARTICIPANT
+    )
+    mode = models.CharField(
+        _("form"), max_length=20, choices=Mode.choices, default=Mode.FACE_TO_FACE
+    )
+    place = models.CharField(_("sted"), max_length=20, choices=Place.choices, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("varighet (minutter)"), default=30)
+    note = models.TextField(_("notat"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kontakt")
+        verbose_name_plural = _("kontakter")
+        ordering = ["-contact_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=600),
+                name="contact_duration_1_to_600_minutes",
+                violation_error_message=_("Varigheten må være mellom 1 og 600 minutter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_date__lte=OsloToday()),
+                name="contact_not_in_future",
+                violation_error_message=_("En kontakt kan ikke være frem i tid."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["participant", "contact_date"], name="contact_participant_idx"),
+            models.Index(fields=["logged_by", "contact_date"], name="contact_logged_by_idx"),
+        ]
+
+
+# --- Jobs and education --------------------------------------------------------------------------
+
+
+@track_history
+class Job(models.Model):
+    """A job held by a participant. Only ordinary (competitive) work counts as an outcome;
+    work-training places are recorded with is_ordinary=False and never counted as jobs."""
+
+    class EndReason(models.TextChoices):
+        QUIT = "quit", _("Sa opp selv")
+        DISMISSED = "dismissed", _("Ble sagt opp")
+        TEMPORARY_ENDED = "temporary_ended", _("Midlertidig stilling gikk ut")
+        OTHER = "other", _("Annet")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="jobs")
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        verbose_name=_("arbeidsgiver"),
+    )
+    title = models.CharField(_("stilling"), max_length=200)
+    start_date = models.DateField(_("startdato"))
+    end_date = models.DateField(_("sluttdato"), null=True, blank=True)
+    hours_per_week = models.DecimalField(_("timer per uke"), max_digits=4, decimal_places=1)
+    hourly_wage = models.DecimalField(
+        _("timelønn (kr)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    is_ordinary = models.BooleanField(
+        _("ordinært arbeid"),
+        default=True,
+        help_text=_(
+            "Ordinær lønn i det åpne arbeidsmarkedet. Arbeidstrening telles ikke som jobb."
+        ),
+    )
+    is_permanent = models.BooleanField(_("fast stilling"), default=False)
+    disclosed = models.BooleanField(_("arbeidsgiver kjenner til helseutfordringer"), default=False)
+    end_reason = models.CharField(
+        _("årsak til slutt"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    end_note = models.TextField(_("merknad"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("jobb")
+        verbose_name_plural = _("jobber")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="job_end_not_before_start",
+                violation_error_message=_("Sluttdato kan ikke være før startdato."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=100),
+                name="job_hours_positive",
+                violation_error_message=_("Timer per uke må være mellom 0 og 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_wage__isnull=True) | Q(hourly_wage__gte=0),
+                name="job_wage_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(end_reason=""))
+                | (Q(end_date__isnull=False) & ~Q(end_reason="")),
+                name="job_end_reason_with_end_date",
+                violation_error_message=_("Oppgi årsak når jobben er avsluttet."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["participant", "start_date"], name="job_participant_idx"),
+            models.Index(fields=["start_date", "end_date"], name="job_period_idx"),
+        ]
+
+
+@track_history
+class EducationEpisode(models.Model):
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", _("Fullført")
+        DROPPED_OUT = "dropped_out", _("Avbrutt")
+        OTHER = "other", _("Annet")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="education_episodes"
+    )
+    institution = models.CharField(_("skole/lærested"), max_length=200)
+    programme = models.CharField(_("utdanning/kurs"), max_length=200)
+    start_date = models.DateField(_("startdato"))
+    end_date = models.DateField(_("sluttdato"), null=True, blank=True)
+    is_ordinary = models.BooleanField(_("ordinær utdanning"), default=True)
+    end_reason = models.CharField(
+        _("årsak til slutt"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("utdanning")
+        verbose_name_plural = _("utdanninger")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="education_end_not_before_start",
+                violation_error_message=_("Sluttdato kan ikke være før startdato."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["participant", "start_date"], name="education_participant_idx")
+        ]

@@ -1,0 +1,456 @@
+"""Writes to the participant record. Each function is one transaction; status changes leave a
+ParticipantStatusEvent row, and edits of tracked models leave pghistory rows (ips/history.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ips.access import employer_team_ids_for
+from ips.dates import oslo_today
+from ips.forms import StaleObjectError
+from participants.models import (
+    ActionPlan,
+    Contact,
+    EducationEpisode,
+    Goal,
+    Job,
+    Participant,
+    ParticipantStatusEvent,
+    PlanReview,
+    SupportPerson,
+    VocationalProfile,
+    WorkHistoryEntry,
+)
+
+FUTURE_DATE = _("Datoen kan ikke være frem i tid.")
+END_BEFORE_START = _("Sluttdato kan ikke være før startdato.")
+
+# Fields of the vocational profile that the profile form edits (everything but bookkeeping).
+PROFILE_FIELDS = tuple(
+    f.name
+    for f in VocationalProfile._meta.concrete_fields
+    if f.name not in {"id", "participant", "version", "created_at", "updated_at", "updated_by"}
+)
+
+
+def _save(obj) -> None:
+    """full_clean, then save inside a savepoint so a constraint the clean could not see (a race)
+    becomes a ValidationError instead of a 500."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("Lagringen ble avvist: %(error)s") % {"error": exc}) from exc
+
+
+def _not_in_future(field: str, value: dt.date | None) -> None:
+    if value is not None and value > oslo_today():
+        raise ValidationError({field: FUTURE_DATE}, code="future")
+
+
+# --- Status -------------------------------------------------------------------------------------
+
+
+def participant_change_status(
+    *, participant: Participant, to_status: str, by, note: str = ""
+) -> Participant:
+    """Move the participant to a new status and record the change. Nothing is a precondition:
+    job search in particular never waits for a finished vocational profile."""
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        from_status = participant.status
+        if from_status == to_status:
+            return participant
+        participant.status = to_status
+        if to_status == Participant.Status.CLOSED:
+            participant.closed_at = timezone.now()
+        elif from_status == Participant.Status.CLOSED:
+            participant.closed_at = None
+        _save(participant)
+        ParticipantStatusEvent.objects.create(
+            participant=participant, from_status=from_status, to_status=to_status, by=by, note=note
+        )
+        if to_status == Participant.Status.JOB_SEARCH:
+            # The plan's "job search started" date is the first move into job search.
+            ActionPlan.objects.filter(
+                participant=participant, job_search_start_date__isnull=True
+            ).update(job_search_start_date=oslo_today())
+    return participant
+
+
+# --- Contact log ---------------------------------------------------------------------------------
+
+
+def contact_log(
+    *,
+    participant: Participant,
+    by,
+    contact_date: dt.date,
+    with_whom: str = Contact.With.PARTICIPANT,
+    mode: str = Contact.Mode.FACE_TO_FACE,
+    place: str = Contact.Place.COMMUNITY,
+    duration_minutes: int = 30,
+    note: str = "",
+) -> Contact:
+    _not_in_future("contact_date", contact_date)
+    contact = Contact(
+        participant=participant,
+        logged_by=by,
+        contact_date=contact_date,
+        with_whom=with_whom,
+        mode=mode,
+        place=place,
+        duration_minutes=duration_minutes,
+        note=note,
+    )
+    with transaction.atomic():
+        _save(contact)
+    return contact
+
+
+CONTACT_EDITABLE = ("contact_date", "with_whom", "mode", "place", "duration_minutes", "note")
+
+
+def contact_update(*, contact: Contact, by, **fields) -> Contact:
+    """Edit a logged contact. The previous version stays in contact.history (pghistory)."""
+    unknown = set(fields) - set(CONTACT_EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    _not_in_future("contact_date", fields.get("contact_date"))
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        for name, value in fields.items():
+            setattr(contact, name, value)
+        _save(contact)
+    return contact
+
+
+# --- Vocational profile ------------------------------------------------------------------------
+
+
+def _comparable(value):
+    if isinstance(value, list):
+        return sorted(value)
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
+
+
+def _changed_since(profile: VocationalProfile, version: int) -> list[str]:
+    """Fields that differ between the version the user loaded and the stored one, read from the
+    profile's change history."""
+    if version == 0:
+        old = VocationalProfile(participant_id=profile.participant_id)
+    else:
+        old = profile.history.filter(version=version).order_by("-pgh_id").first()
+    if old is None:
+        return list(PROFILE_FIELDS)
+    return [
+        name
+        for name in PROFILE_FIELDS
+        if _comparable(getattr(old, name)) != _comparable(getattr(profile, name))
+    ]
+
+
+def profile_save(*, participant: Participant, by, version: int, data: dict) -> VocationalProfile:
+    """Save the vocational profile from a form loaded at `version` (0 when no profile existed).
+
+    Optimistic locking: when someone saved in between, raise StaleObjectError with the fields
+    that changed; the caller shows them and lets the person decide. Never a silent overwrite.
+    """
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    with transaction.atomic():
+        profile = (
+            VocationalProfile.objects.select_for_update().filter(participant=participant).first()
+        )
+        stored_version = profile.version if profile else 0
+        if stored_version != version:
+            raise StaleObjectError(_changed_since(profile, version))
+        if profile is None:
+            profile = VocationalProfile(participant=participant, version=1)
+        else:
+            profile.version += 1
+        for name, value in data.items():
+            setattr(profile, name, value)
+        profile.updated_by = by
+        _save(profile)
+    return profile
+
+
+def _profile_for(participant: Participant) -> VocationalProfile:
+    profile, _created = VocationalProfile.objects.get_or_create(participant=participant)
+    return profile
+
+
+def work_history_add(*, participant: Participant, by, **fields) -> WorkHistoryEntry:
+    with transaction.atomic():
+        entry = WorkHistoryEntry(profile=_profile_for(participant), **fields)
+        if entry.start_date and entry.end_date and entry.end_date < entry.start_date:
+            raise ValidationError({"end_date": END_BEFORE_START})
+        _save(entry)
+    return entry
+
+
+def support_person_add(*, participant: Participant, by, **fields) -> SupportPerson:
+    with transaction.atomic():
+        person = SupportPerson(profile=_profile_for(participant), **fields)
+        _save(person)
+    return person
+
+
+# --- Action plan ---------------------------------------------------------------------------------
+
+
+def _plan_for(participant: Participant) -> ActionPlan:
+    plan, _created = ActionPlan.objects.get_or_create(participant=participant)
+    return plan
+
+
+def plan_save(
+    *,
+    participant: Participant,
+    by,
+    overall_goal: str,
+    job_search_start_date: dt.date | None = None,
+) -> ActionPlan:
+    _not_in_future("job_search_start_date", job_search_start_date)
+    with transaction.atomic():
+        plan = _plan_for(participant)
+        plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+        plan.overall_goal = overall_goal
+        plan.job_search_start_date = job_search_start_date
+        _save(plan)
+    return plan
+
+
+GOAL_EDITABLE = ("description", "activities", "responsible", "target_date", "achieved_date")
+
+
+def goal_add(*, participant: Participant, by, **fields) -> Goal:
+    unknown = set(fields) - set(GOAL_EDITABLE)
+    if unknown:
+        raise TypeError(f"not goal fields: {sorted(unknown)}")
+    _not_in_future("achieved_date", fields.get("achieved_date"))
+    with transaction.atomic():
+        goal = Goal(plan=_plan_for(participant), **fields)
+        _save(goal)
+    return goal
+
+
+def goal_update(*, goal: Goal, by, **fields) -> Goal:
+    unknown = set(fields) - set(GOAL_EDITABLE)
+    if unknown:
+        raise TypeError(f"not goal fields: {sorted(unknown)}")
+    _not_in_future("achieved_date", fields.get("achieved_date"))
+    with transaction.atomic():
+        goal = Goal.objects.select_for_update().get(pk=goal.pk)
+        for name, value in fields.items():
+            setattr(goal, name, value)
+        _save(goal)
+    return goal
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def plan_snapshot(plan: ActionPlan) -> dict:
+    goals = plan.goals.filter(archived_at__isnull=True).order_by("target_date", "id")
+    return {
+        "overall_goal": plan.overall_goal,
+        "job_search_start_date": _iso(plan.job_search_start_date),
+        "goals": [
+            {
+                "description": g.description,
+                "activities": g.activities,
+                "responsible": g.responsible,
+                "target_date": _iso(g.target_date),
+                "achieved_date": _iso(g.achieved_date),
+            }
+            for g in goals
+        ],
+    }
+
+
+def plan_review_record(
+    *,
+    participant: Participant,
+    by,
+    reviewed_on: dt.date,
+    summary: str,
+    participants_present: str = "",
+) -> PlanReview:
+    """A (quarterly) review. The plan and its goals are copied into the review as they read now,
+    so the version that was reviewed stays readable after later edits."""
+    _not_in_future("reviewed_on", reviewed_on)
+    with transaction.atomic():
+        plan = ActionPlan.objects.select_for_update().get(pk=_plan_for(participant).pk)
+        review = PlanReview(
+            plan=plan,
+            reviewed_on=reviewed_on,
+            reviewed_by=by,
+            participants_present=participants_present,
+            summary=summary,
+            snapshot=plan_snapshot(plan),
+        )
+        _save(review)
+    return review
+
+
+# --- Jobs and education ---------------------------------------------------------------------------
+
+
+def job_start(
+    *,
+    participant: Participant,
+    by,
+    employer,
+    title: str,
+    start_date: dt.date,
+    hours_per_week: Decimal,
+    hourly_wage: Decimal | None = None,
+    is_ordinary: bool = True,
+    is_permanent: bool = False,
+    disclosed: bool = False,
+) -> Job:
+    """Register a job. Ordinary paid work moves the participant to "employed"; a work-training
+    place (is_ordinary=False) is recorded but is not a job and changes no status."""
+    _not_in_future("start_date", start_date)
+    if employer.team_id not in employer_team_ids_for(by):
+        raise ValidationError({"employer": _("Velg en arbeidsgiver fra registeret.")})
+    with transaction.atomic():
+        job = Job(
+            participant=participant,
+            employer=employer,
+            title=title,
+            start_date=start_date,
+            hours_per_week=hours_per_week,
+            hourly_wage=hourly_wage,
+            is_ordinary=is_ordinary,
+            is_permanent=is_permanent,
+            disclosed=disclosed,
+            created_by=by,
+        )
+        _save(job)
+        if is_ordinary:
+            participant_change_status(
+                participant=participant,
+                to_status=Participant.Status.EMPLOYED,
+                by=by,
+                note=str(_("Startet i jobb: %(title)s") % {"title": title}),
+            )
+    return job
+
+
+def job_end(*, job: Job, by, end_date: dt.date, end_reason: str, end_note: str = "") -> Job:
+    """End a job (date ≥ start, reason required). When the person has no other ordinary job
+    left, the status goes back to job search: support continues after a job ends."""
+    errors = {}
+    if not end_reason:
+        errors["end_reason"] = _("Oppgi hvorfor jobben sluttet.")
+    if end_date < job.start_date:
+        errors["end_date"] = END_BEFORE_START
+    elif end_date > oslo_today():
+        errors["end_date"] = FUTURE_DATE
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.end_date is not None:
+            raise ValidationError(_("Jobben er allerede avsluttet."))
+        job.end_date = end_date
+        job.end_reason = end_reason
+        job.end_note = end_note
+        _save(job)
+        participant = job.participant
+        still_working = (
+            Job.objects.filter(participant=participant, is_ordinary=True, end_date__isnull=True)
+            .exclude(pk=job.pk)
+            .exists()
+        )
+        if job.is_ordinary and not still_working and participant.status == "employed":
+            participant_change_status(
+                participant=participant,
+                to_status=Participant.Status.JOB_SEARCH,
+                by=by,
+                note=str(_("Jobben er avsluttet: %(title)s") % {"title": job.title}),
+            )
+    return job
+
+
+def education_start(
+    *,
+    participant: Participant,
+    by,
+    institution: str,
+    programme: str,
+    start_date: dt.date,
+    is_ordinary: bool = True,
+) -> EducationEpisode:
+    """Ordinary education is an outcome for young people; it moves the status to education
+    unless the person is also working (work is the status we report)."""
+    _not_in_future("start_date", start_date)
+    with transaction.atomic():
+        episode = EducationEpisode(
+            participant=participant,
+            institution=institution,
+            programme=programme,
+            start_date=start_date,
+            is_ordinary=is_ordinary,
+            created_by=by,
+        )
+        _save(episode)
+        if is_ordinary and participant.status != Participant.Status.EMPLOYED:
+            participant_change_status(
+                participant=participant,
+                to_status=Participant.Status.EDUCATION,
+                by=by,
+                note=str(_("Startet på utdanning: %(p)s") % {"p": programme}),
+            )
+    return episode
+
+
+def education_end(
+    *, episode: EducationEpisode, by, end_date: dt.date, end_reason: str
+) -> EducationEpisode:
+    errors = {}
+    if not end_reason:
+        errors["end_reason"] = _("Oppgi hvorfor utdanningen sluttet.")
+    if end_date < episode.start_date:
+        errors["end_date"] = END_BEFORE_START
+    elif end_date > oslo_today():
+        errors["end_date"] = FUTURE_DATE
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        episode = EducationEpisode.objects.select_for_update().get(pk=episode.pk)
+        if episode.end_date is not None:
+            raise ValidationError(_("Utdanningen er allerede avsluttet."))
+        episode.end_date = end_date
+        episode.end_reason = end_reason
+        _save(episode)
+        participant = episode.participant
+        still_studying = (
+            EducationEpisode.objects.filter(
+                participant=participant, is_ordinary=True, end_date__isnull=True
+            )
+            .exclude(pk=episode.pk)
+            .exists()
+        )
+        if not still_studying and participant.status == Participant.Status.EDUCATION:
+            participant_change_status(
+                participant=participant,
+                to_status=Participant.Status.JOB_SEARCH,
+                by=by,
+                note=str(_("Utdanningen er avsluttet.")),
+            )
+    return episode

@@ -1,0 +1,695 @@
+"""Thin views: scope the participant through the access policy, log the read, form → service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from ips.access import (
+    can_edit_participant,
+    can_see_health,
+    employers_for,
+    is_leader,
+    is_staff_member,
+    participant_get_for_user,
+    require,
+)
+from ips.audit.models import AccessEvent
+from ips.audit.services import access_event_record, access_events_record_many
+from ips.forms import StaleObjectError
+from participants import services
+from participants.filters import CaseloadFilter
+from participants.forms import (
+    ContactForm,
+    EducationEndForm,
+    EducationStartForm,
+    GoalForm,
+    JobEndForm,
+    JobStartForm,
+    PlanForm,
+    PlanReviewForm,
+    ProfileForm,
+    StatusForm,
+    SupportPersonForm,
+    WorkHistoryForm,
+)
+from participants.models import ActionPlan, Participant, VocationalProfile
+from participants.selectors import (
+    PROFILE_SECTIONS,
+    caseload_for,
+    caseload_row,
+    days_since,
+    participant_for_page,
+    participant_timeline,
+    profile_completeness,
+    specialists_led_by,
+)
+
+CASELOAD_PAGE_SIZE = 25
+
+
+def _participant(request, pk, *, what: str, edit: bool = False) -> Participant:
+    """The participant if the user may see it (else 404), 403 for edits without the right to
+    edit, and the read (or change) written to the access log."""
+    participant = participant_get_for_user(
+        user=request.user, pk=pk, queryset=participant_for_page(user=request.user, pk=pk)
+    )
+    if edit:
+        require(can_edit_participant(request.user, participant))
+    action = AccessEvent.Action.CHANGE if request.method == "POST" else AccessEvent.Action.VIEW
+    access_event_record(request=request, what=what, participant=participant, action=action)
+    return participant
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _form_page(request, participant, form, *, title: str, back: str, submit: str, extra=None):
+    context = {
+        "participant": participant,
+        "form": form,
+        "title": title,
+        "back_url": back,
+        "submit_label": submit,
+        **(extra or {}),
+    }
+    return render(request, "participants/participant_form.html", context)
+
+
+def _detail_url(participant) -> str:
+    return reverse("participants:detail", kwargs={"pk": participant.pk})
+
+
+# --- Caseload ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def caseload(request):
+    require(is_staff_member(request.user))
+    leader = is_leader(request.user)
+    filterset = CaseloadFilter(
+        request.GET,
+        queryset=caseload_for(user=request.user),
+        specialists=specialists_led_by(user=request.user) if leader else None,
+    )
+    page = Paginator(filterset.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.days_since_contact = days_since(row.last_contact_date)
+    access_events_record_many(request=request, what="caseload", participants=rows)
+    return render(
+        request,
+        "participants/participant_caseload.html",
+        {"filter": filterset, "page_obj": page, "rows": rows, "is_leader": leader},
+    )
+
+
+# --- Participant page --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    participant = _participant(request, pk, what="participant page")
+    try:
+        pages = int(request.GET.get("vis", "1"))
+    except ValueError:
+        pages = 1
+    items, has_more = participant_timeline(participant=participant, pages=pages)
+    open_jobs = list(participant.jobs.filter(end_date__isnull=True).select_related("employer"))
+    open_education = list(participant.education_episodes.filter(end_date__isnull=True))
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "participant": participant,
+            "timeline": items,
+            "has_more": has_more,
+            "next_pages": pages + 1,
+            "open_jobs": open_jobs,
+            "open_education": open_education,
+            "can_edit": can_edit_participant(request.user, participant),
+        },
+    )
+
+
+# --- Contact log -------------------------------------------------------------------------------------
+
+
+def _contact_saved_response(request, participant, origin: str):
+    if origin == "caseload":
+        row = caseload_row(user=request.user, pk=participant.pk)
+        row.days_since_contact = days_since(row.last_contact_date)
+        html = render_to_string(
+            "participants/partials/caseload_row.html", {"row": row}, request=request
+        )
+    else:
+        items, has_more = participant_timeline(participant=participant)
+        html = render_to_string(
+            "participants/partials/timeline.html",
+            {
+                "participant": participant,
+                "timeline": items,
+                "has_more": has_more,
+                "next_pages": 2,
+                "can_edit": True,
+            },
+            request=request,
+        )
+    response = HttpResponse(html)
+    return trigger_client_event(response, "contactLogged", {"participant": participant.pk})
+
+
+@login_required
+def contact_log(request, pk):
+    participant = _participant(request, pk, what="contact log", edit=True)
+    origin = request.GET.get("fra", "detail")
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                services.contact_log(participant=participant, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if request.htmx:
+                    return _contact_saved_response(request, participant, origin)
+                messages.success(request, _("Kontakten er registrert."))
+                return redirect(_detail_url(participant))
+    else:
+        form = ContactForm()
+    context = {"participant": participant, "form": form, "origin": origin}
+    if request.htmx:
+        response = render(request, "participants/partials/contact_form.html", context)
+        if request.method == "POST":
+            # Invalid: the form (with what was typed) goes back into the dialog.
+            response = reswap(retarget(response, "#contact-dialog-body"), "innerHTML")
+        return response
+    return render(request, "participants/contact_log.html", context)
+
+
+@login_required
+def contact_edit(request, pk, contact_pk):
+    participant = _participant(request, pk, what="contact edit", edit=True)
+    contact = participant.contacts.filter(pk=contact_pk).first()
+    if contact is None:
+        from django.http import Http404
+
+        raise Http404
+    if request.method == "POST":
+        form = ContactForm(request.POST, instance=contact)
+        if form.is_valid():
+            try:
+                services.contact_update(contact=contact, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Kontakten er endret. Tidligere versjon er tatt vare på.")
+                )
+                return redirect(_detail_url(participant))
+    else:
+        form = ContactForm(instance=contact)
+    history = list(contact.history.order_by("-pgh_created_at")[:20])
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Endre kontakt"),
+        back=_detail_url(participant),
+        submit=_("Lagre endring"),
+        extra={"contact_history": history},
+    )
+
+
+# --- Vocational profile --------------------------------------------------------------------------------
+
+
+def _profile_context(request, participant, profile, form, conflict=None):
+    show_health = can_see_health(request.user, participant)
+    work_history = list(profile.work_history.all()) if profile else []
+    support_network = list(profile.support_network.all()) if profile else []
+    completeness = profile_completeness(
+        profile=profile,
+        show_health=show_health,
+        related_counts={
+            "work_history": len(work_history),
+            "support_network": len(support_network),
+        },
+    )
+    health = set(VocationalProfile.HEALTH_FIELDS)
+    sections = []
+    for section in PROFILE_SECTIONS:
+        names = [n for n in section.fields if show_health or n not in health]
+        if section.fields and not names:
+            continue
+        sections.append(
+            {
+                "section": section,
+                "fields": [form[n] for n in names] if form is not None else [],
+                "values": [
+                    (VocationalProfile._meta.get_field(n).verbose_name, _display(profile, n))
+                    for n in names
+                ],
+            }
+        )
+    return {
+        "participant": participant,
+        "profile": profile,
+        "form": form,
+        "sections": sections,
+        "completeness": completeness,
+        "work_history": work_history,
+        "support_network": support_network,
+        "work_history_form": WorkHistoryForm(),
+        "support_person_form": SupportPersonForm(),
+        "show_health": show_health,
+        "can_edit": can_edit_participant(request.user, participant),
+        "conflict": conflict,
+        "source_labels": [
+            VocationalProfile.Source(s).label for s in (profile.sources if profile else [])
+        ],
+    }
+
+
+@login_required
+def profile(request, pk):
+    participant = _participant(request, pk, what="vocational profile")
+    profile = VocationalProfile.objects.filter(participant=participant).first()
+    show_health = can_see_health(request.user, participant)
+    conflict = None
+    if request.method == "POST":
+        require(can_edit_participant(request.user, participant))
+        form = ProfileForm(request.POST, instance=profile, show_health=show_health)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.profile_save(
+                    participant=participant,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                    data=data,
+                )
+            except StaleObjectError as exc:
+                profile = VocationalProfile.objects.filter(participant=participant).first()
+                conflict = [
+                    {
+                        "label": VocationalProfile._meta.get_field(name).verbose_name,
+                        "value": _display(profile, name),
+                    }
+                    for name in exc.changed_fields
+                    if show_health or name not in VocationalProfile.HEALTH_FIELDS
+                ]
+                # Keep everything typed; a second save (after reading the changes) is deliberate.
+                post = request.POST.copy()
+                post["version"] = str(profile.version)
+                form = ProfileForm(post, instance=profile, show_health=show_health)
+                form.is_valid()
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Yrkesprofilen er lagret."))
+                return redirect(reverse("participants:profile", kwargs={"pk": participant.pk}))
+    else:
+        form = ProfileForm(
+            instance=profile,
+            show_health=show_health,
+            initial={"version": profile.version if profile else 0},
+        )
+    if not can_edit_participant(request.user, participant):
+        form = None
+    return render(
+        request,
+        "participants/vocationalprofile_edit.html",
+        _profile_context(request, participant, profile, form, conflict),
+    )
+
+
+def _display(profile, name: str) -> str:
+    if profile is None:
+        return ""
+    value = getattr(profile, name)
+    field = VocationalProfile._meta.get_field(name)
+    if name == "sources":
+        return ", ".join(str(VocationalProfile.Source(v).label) for v in value)
+    if name == "income_sources":
+        return ", ".join(str(VocationalProfile.Benefit(v).label) for v in value)
+    if field.choices and value is not None:
+        return str(getattr(profile, f"get_{name}_display")())
+    if value is True:
+        return _("Ja")
+    if value is False:
+        return _("Nei")
+    return "" if value is None else str(value)
+
+
+@login_required
+def work_history_add(request, pk):
+    participant = _participant(request, pk, what="vocational profile", edit=True)
+    back = reverse("participants:profile", kwargs={"pk": participant.pk})
+    form = WorkHistoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.work_history_add(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Arbeidserfaringen er lagt til."))
+            return redirect(back + "#arbeidserfaring")
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Legg til arbeidserfaring"),
+        back=back,
+        submit=_("Lagre"),
+    )
+
+
+@login_required
+def support_person_add(request, pk):
+    participant = _participant(request, pk, what="vocational profile", edit=True)
+    back = reverse("participants:profile", kwargs={"pk": participant.pk})
+    form = SupportPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_person_add(
+                participant=participant, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Personen er lagt til i støttenettverket."))
+            return redirect(back + "#stottenettverk")
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Legg til person i nettverket"),
+        back=back,
+        submit=_("Lagre"),
+    )
+
+
+# --- Action plan ----------------------------------------------------------------------------------------
+
+
+def _plan_url(participant) -> str:
+    return reverse("participants:plan", kwargs={"pk": participant.pk})
+
+
+@login_required
+def plan(request, pk):
+    participant = _participant(request, pk, what="action plan")
+    plan = ActionPlan.objects.filter(participant=participant).first()
+    can_edit = can_edit_participant(request.user, participant)
+    form = PlanForm(request.POST if request.method == "POST" else None, instance=plan)
+    if request.method == "POST":
+        require(can_edit)
+        if form.is_valid():
+            try:
+                services.plan_save(participant=participant, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Handlingsplanen er lagret."))
+                return redirect(_plan_url(participant))
+    goals = list(plan.goals.filter(archived_at__isnull=True)) if plan else []
+    reviews = list(plan.reviews.select_related("reviewed_by")) if plan else []
+    return render(
+        request,
+        "participants/actionplan_detail.html",
+        {
+            "participant": participant,
+            "plan": plan,
+            "form": form if can_edit else None,
+            "goal_form": GoalForm(prefix="goal") if can_edit else None,
+            "goals": goals,
+            "reviews": reviews,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+def goal_add(request, pk):
+    participant = _participant(request, pk, what="action plan", edit=True)
+    form = GoalForm(request.POST or None, prefix="goal")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_add(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Delmålet er lagt til."))
+            return redirect(_plan_url(participant) + "#delmal")
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Nytt delmål"),
+        back=_plan_url(participant),
+        submit=_("Legg til delmål"),
+    )
+
+
+@login_required
+def goal_edit(request, pk, goal_pk):
+    participant = _participant(request, pk, what="action plan", edit=True)
+    goal = _child_or_404(participant, "goal", goal_pk)
+    form = GoalForm(request.POST or None, instance=goal, prefix="goal")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(goal=goal, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Delmålet er endret."))
+            return redirect(_plan_url(participant) + "#delmal")
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Endre delmål"),
+        back=_plan_url(participant),
+        submit=_("Lagre endring"),
+    )
+
+
+def _child_or_404(participant, kind: str, pk):
+    from django.http import Http404
+
+    from participants.models import EducationEpisode, Goal, Job, PlanReview
+
+    queries = {
+        "goal": Goal.objects.filter(plan__participant=participant),
+        "review": PlanReview.objects.filter(plan__participant=participant).select_related(
+            "reviewed_by"
+        ),
+        "job": Job.objects.filter(participant=participant).select_related("employer"),
+        "education": EducationEpisode.objects.filter(participant=participant),
+    }
+    obj = queries[kind].filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+@login_required
+def review_add(request, pk):
+    participant = _participant(request, pk, what="action plan review", edit=True)
+    form = PlanReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_review_record(
+                participant=participant, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Gjennomgangen er registrert."))
+            return redirect(_plan_url(participant) + "#gjennomganger")
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Registrer gjennomgang av handlingsplanen"),
+        back=_plan_url(participant),
+        submit=_("Lagre gjennomgang"),
+    )
+
+
+@login_required
+@require_GET
+def review_detail(request, pk, review_pk):
+    participant = _participant(request, pk, what="action plan review")
+    review = _child_or_404(participant, "review", review_pk)
+    return render(
+        request,
+        "participants/planreview_detail.html",
+        {"participant": participant, "review": review, "snapshot": review.snapshot},
+    )
+
+
+@login_required
+@require_GET
+def plan_pdf(request, pk):
+    from weasyprint import HTML
+
+    participant = participant_get_for_user(
+        user=request.user, pk=pk, queryset=participant_for_page(user=request.user, pk=pk)
+    )
+    access_event_record(
+        request=request,
+        what="action plan PDF",
+        participant=participant,
+        action=AccessEvent.Action.EXPORT,
+    )
+    plan = ActionPlan.objects.filter(participant=participant).first()
+    goals = list(plan.goals.filter(archived_at__isnull=True)) if plan else []
+    html = render_to_string(
+        "participants/actionplan_pdf.html",
+        {"participant": participant, "plan": plan, "goals": goals},
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="handlingsplan-{participant.pk}.pdf"'
+    return response
+
+
+# --- Jobs, education, status ---------------------------------------------------------------------------
+
+
+@login_required
+def job_start(request, pk):
+    participant = _participant(request, pk, what="job start", edit=True)
+    employers = employers_for(request.user).filter(archived_at__isnull=True).order_by("name")
+    form = JobStartForm(request.POST or None, employers=employers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_start(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Jobbstarten er registrert."))
+            return redirect(_detail_url(participant))
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Registrer jobbstart"),
+        back=_detail_url(participant),
+        submit=_("Registrer jobbstart"),
+    )
+
+
+@login_required
+def job_end(request, pk, job_pk):
+    participant = _participant(request, pk, what="job end", edit=True)
+    job = _child_or_404(participant, "job", job_pk)
+    form = JobEndForm(request.POST or None, instance=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_end(job=job, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Jobbslutten er registrert."))
+            return redirect(_detail_url(participant))
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Registrer at jobben slutter: %(title)s, %(employer)s")
+        % {"title": job.title, "employer": job.employer.name},
+        back=_detail_url(participant),
+        submit=_("Registrer slutt"),
+    )
+
+
+@login_required
+def education_start(request, pk):
+    participant = _participant(request, pk, what="education", edit=True)
+    form = EducationStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.education_start(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Utdanningen er registrert."))
+            return redirect(_detail_url(participant))
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Registrer utdanning"),
+        back=_detail_url(participant),
+        submit=_("Registrer utdanning"),
+    )
+
+
+@login_required
+def education_end(request, pk, education_pk):
+    participant = _participant(request, pk, what="education", edit=True)
+    episode = _child_or_404(participant, "education", education_pk)
+    form = EducationEndForm(request.POST or None, instance=episode)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.education_end(episode=episode, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Utdanningen er registrert som avsluttet."))
+            return redirect(_detail_url(participant))
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Avslutt utdanning: %(p)s") % {"p": episode.programme},
+        back=_detail_url(participant),
+        submit=_("Registrer slutt"),
+    )
+
+
+@login_required
+def status_change(request, pk):
+    participant = _participant(request, pk, what="status", edit=True)
+    form = StatusForm(request.POST or None, initial={"status": participant.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_change_status(
+                participant=participant,
+                to_status=form.cleaned_data["status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Statusen er endret."))
+            return redirect(_detail_url(participant))
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Endre status"),
+        back=_detail_url(participant),
+        submit=_("Lagre status"),
+    )

@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from stdnum.no import fodselsnummer
+
+from ips.db import OsloToday
+from ips.history import track_history
+
+
+def validate_national_id(value: str) -> None:
+    """Fødselsnummer or D-number (11 digits, both mod-11 check digits), via python-stdnum."""
+    if not fodselsnummer.is_valid(value):
+        raise ValidationError(
+            _(
+                "Fødselsnummeret eller D-nummeret er ikke gyldig. Sjekk at alle 11 sifrene "
+                "er riktige."
+            ),
+            code="invalid_national_id",
+        )
+
+
+@track_history
+class Referral(models.Model):
+    """A henvisning, with the fields of the IPS kit's referral form.
+
+    There is deliberately no "rejected" status: IPS has zero exclusion. A referral ends only
+    when the person withdraws (or cannot be reached / moves), with the reason recorded.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Mottatt")
+        ASSIGNED = "assigned", _("Tildelt jobbspesialist")
+        FIRST_MEETING_HELD = "first_meeting_held", _("Første møte holdt")
+        WITHDRAWN = "withdrawn", _("Trukket av personen")
+
+    class WithdrawalReason(models.TextChoices):
+        DECLINED = "declined", _("Personen ønsker ikke å delta likevel")
+        MOVED = "moved", _("Personen har flyttet")
+        UNREACHABLE = "unreachable", _("Fikk ikke kontakt etter dokumenterte forsøk")
+        OTHER = "other", _("Annet (beskriv)")
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.ASSIGNED)
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("team")
+    )
+    # The person
+    person_name = models.CharField(_("navn"), max_length=200)
+    national_id = models.CharField(
+        _("fødselsnummer / D-nummer"), max_length=11, validators=[validate_national_id]
+    )
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    # Where it came from
+    referral_date = models.DateField(_("henvisningsdato"))
+    source_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        verbose_name=_("henvist fra (organisasjon)"),
+    )
+    referrer_name = models.CharField(_("henvist av (navn)"), max_length=200, blank=True)
+    referrer_phone = models.CharField(_("henviserens telefon"), max_length=30, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_submitted",
+        verbose_name=_("registrert av"),
+    )
+    date_received = models.DateField(_("dato mottatt"))
+    # Intake
+    assigned_specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_referrals",
+        verbose_name=_("henvist til (jobbspesialist)"),
+    )
+    assigned_at = models.DateTimeField(_("tildelt"), null=True, blank=True)
+    first_meeting_date = models.DateField(_("dato for første møte"), null=True, blank=True)
+    action_plan_completed_date = models.DateField(
+        _("dato handlingsplan ferdig"), null=True, blank=True
+    )
+    # What helps the job specialist (the last four are health details: own team only)
+    job_wishes = models.TextField(_("jobbønsker og anbefalinger om arbeidsmiljø"), blank=True)
+    medication_side_effects = models.TextField(
+        _("medisiner og bivirkninger som kan påvirke arbeid"), blank=True
+    )
+    substance_use = models.TextField(_("rusbruk"), blank=True)
+    criminal_record = models.TextField(_("eventuelt rulleblad"), blank=True)
+    other_information = models.TextField(_("annen nyttig informasjon"), blank=True)
+    # Lifecycle
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    withdrawal_reason = models.CharField(
+        _("årsak"), max_length=20, choices=WithdrawalReason.choices, blank=True
+    )
+    withdrawal_note = models.TextField(_("beskrivelse"), blank=True)
+    withdrawn_at = models.DateTimeField(_("trukket"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    HEALTH_FIELDS = ("medication_side_effects", "substance_use", "criminal_record")
+
+    class Meta:
+        verbose_name = _("henvisning")
+        verbose_name_plural = _("henvisninger")
+        ordering = ["date_received", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_received__gte=F("referral_date")),
+                name="referral_received_not_before_referral_date",
+                violation_error_message=_("Mottatt dato kan ikke være før henvisningsdatoen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_meeting_date__isnull=True)
+                | Q(first_meeting_date__gte=F("date_received")),
+                name="referral_first_meeting_not_before_received",
+                violation_error_message=_(
+                    "Første møte kan ikke være før henvisningen ble mottatt."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(action_plan_completed_date__isnull=True)
+                | Q(action_plan_completed_date__gte=F("date_received")),
+                name="referral_plan_not_before_received",
+                violation_error_message=_("Handlingsplanen kan ikke være ferdig før mottatt dato."),
+            ),
+            models.CheckConstraint(
+                condition=Q(referral_date__lte=OsloToday())
+                & Q(date_received__lte=OsloToday())
+                & (Q(first_meeting_date__isnull=True) | Q(first_meeting_date__lte=OsloToday()))
+                & (
+                    Q(action_plan_completed_date__isnull=True)
+                    | Q(action_plan_completed_date__lte=OsloToday())
+                ),
+                name="referral_dates_not_in_future",
+                violation_error_message=_("Datoer kan ikke være frem i tid."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="withdrawn") & ~Q(withdrawal_reason=""))
+                | (~Q(status="withdrawn") & Q(withdrawal_reason="")),
+                name="referral_withdrawn_has_reason",
+                violation_error_message=_("En trukket henvisning må ha en årsak."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="first_meeting_held") | Q(first_meeting_date__isnull=False),
+                name="referral_met_has_first_meeting_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="received")
+                | Q(assigned_specialist__isnull=False)
+                | Q(status="withdrawn"),
+                name="referral_assigned_has_specialist",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status", "date_received"], name="referral_queue_idx"),
+            models.Index(fields=["source_organisation", "status"], name="referral_source_idx"),
+            models.Index(fields=["assigned_specialist", "status"], name="referral_specialist_idx"),
+            models.Index(fields=["national_id"], name="referral_national_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} ({self.date_received:%d.%m.%Y})"
+
+
+class ReferralEvent(models.Model):
+    """One row per status change: who moved the referral from what to what, and when."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Referral.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Referral.Status.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_idx")]

@@ -1,0 +1,165 @@
+"""Reads for referrals, always starting from the access policy's scoped querysets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from ips.access import referral_get_for_user, referrals_for, scope_for
+from ips.accounts.models import Membership, Team, User
+from ips.dates import oslo_today
+from participants.models import Participant
+from referrals.models import Referral, ReferralEvent
+
+# The kit: the job specialist meets the person within a week of the referral. Counted from the
+# date received, not the referral date: the team cannot act before it has the referral.
+FIRST_MEETING_DAYS = 7
+FIRST_MEETING_WARNING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class WeekRule:
+    """The one-week rule state, as text and a style (never colour alone)."""
+
+    code: str
+    label: str
+    css: str
+    icon: str
+
+
+WEEK_OK = WeekRule("ok", _("Innenfor fristen"), "text-bg-success", "✓")
+WEEK_SOON = WeekRule("soon", _("Fristen nærmer seg"), "text-bg-warning", "!")
+WEEK_OVERDUE = WeekRule("overdue", _("Over én uke"), "text-bg-danger", "✗")
+
+
+def week_rule_for(days_since_received: int) -> WeekRule:
+    if days_since_received > FIRST_MEETING_DAYS:
+        return WEEK_OVERDUE
+    if days_since_received >= FIRST_MEETING_WARNING_DAYS:
+        return WEEK_SOON
+    return WEEK_OK
+
+
+def _with_days(referrals) -> list[Referral]:
+    today = oslo_today()
+    rows = list(referrals)
+    for referral in rows:
+        referral.days_since_received = (today - referral.date_received).days
+        referral.week_rule = week_rule_for(referral.days_since_received)
+    return rows
+
+
+def add_intake_timing(referrals) -> list[Referral]:
+    """Days since received and the one-week rule state, for a page of referrals."""
+    return _with_days(referrals)
+
+
+def referral_list_for(*, user) -> QuerySet[Referral]:
+    return (
+        referrals_for(user)
+        .select_related("team", "source_organisation", "assigned_specialist")
+        .order_by("-date_received", "-id")
+    )
+
+
+def intake_queue_for(*, user) -> QuerySet[Referral]:
+    """Open referrals (not assigned, or assigned but not met yet) of the leader's own teams,
+    oldest first."""
+    return (
+        referrals_for(user)
+        .filter(
+            team_id__in=scope_for(user).leader_team_ids,
+            status__in=Referral.OPEN_STATUSES,
+        )
+        .select_related("team", "source_organisation", "assigned_specialist")
+        .order_by("date_received", "id")
+    )
+
+
+def referral_detail_for(*, user, pk) -> Referral:
+    queryset = referrals_for(user).select_related(
+        "team", "source_organisation", "assigned_specialist", "submitted_by"
+    )
+    return referral_get_for_user(user=user, pk=pk, queryset=queryset)
+
+
+def referral_events(*, referral: Referral) -> list[ReferralEvent]:
+    return list(referral.events.select_related("by").order_by("at", "id"))
+
+
+def _active_caseload_subquery():
+    return Coalesce(
+        Subquery(
+            Participant.objects.filter(
+                job_specialist_id=OuterRef("pk"), status__in=Participant.ACTIVE_STATUSES
+            )
+            .order_by()
+            .values("job_specialist_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _open_referrals_subquery():
+    return Coalesce(
+        Subquery(
+            Referral.objects.filter(
+                assigned_specialist_id=OuterRef("pk"), status=Referral.Status.ASSIGNED
+            )
+            .order_by()
+            .values("assigned_specialist_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def active_caseload_of(user: User) -> int:
+    return Participant.objects.filter(
+        job_specialist=user, status__in=Participant.ACTIVE_STATUSES
+    ).count()
+
+
+def team_specialists_by_free_capacity(*, team: Team) -> QuerySet[User]:
+    """The team's job specialists, most free capacity first, each with `active_caseload` (active
+    participants), `free_capacity` (breach threshold minus caseload) and `open_referrals`
+    (assigned, not yet met). One query."""
+    return (
+        User.objects.filter(
+            memberships__team=team,
+            memberships__role=Membership.Role.JOB_SPECIALIST,
+            memberships__ended_at__isnull=True,
+            is_active=True,
+        )
+        .annotate(
+            active_caseload=_active_caseload_subquery(), open_referrals=_open_referrals_subquery()
+        )
+        .annotate(free_capacity=Value(team.caseload_limit) - F("active_caseload"))
+        .order_by("-free_capacity", "open_referrals", "first_name", "last_name", "pk")
+    )
+
+
+def participant_url(pk: int) -> str:
+    """The participant's page, once the participants app names it; its prefix until then."""
+    try:
+        return reverse("participants:detail", kwargs={"pk": pk})
+    except NoReverseMatch:
+        return f"/deltakere/{pk}/"
+
+
+def existing_participant_for(*, referral: Referral) -> Participant | None:
+    """The same person already in the receiving team (same national id), if any."""
+    return (
+        Participant.objects.filter(team_id=referral.team_id, national_id=referral.national_id)
+        .only("pk", "name")
+        .first()
+    )

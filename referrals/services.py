@@ -1,0 +1,265 @@
+"""Writes for referrals. Each status change writes a ReferralEvent in the same transaction.
+
+There is no "reject" here on purpose: IPS has zero exclusion. A referral is assigned, turns into
+a participant at the first meeting, or is withdrawn for a reason on the person's side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ips.accounts.models import Membership, Organisation, Team, User
+from ips.dates import oslo_today
+from participants.models import Contact, Participant, ParticipantStatusEvent
+from referrals.models import Referral, ReferralEvent
+from referrals.selectors import active_caseload_of
+
+
+class DuplicateParticipantError(Exception):
+    """The person is already a participant of the receiving team: open that record instead."""
+
+    def __init__(self, participant: Participant):
+        super().__init__(f"participant {participant.pk} exists")
+        self.participant = participant
+
+
+def _event(*, referral: Referral, from_status: str, by: User | None, note: str = "") -> None:
+    ReferralEvent.objects.create(
+        referral=referral, from_status=from_status, to_status=referral.status, by=by, note=note
+    )
+
+
+def _locked(referral: Referral) -> Referral:
+    """Re-read the row under a lock so two leaders clicking at once cannot both act on it."""
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _require_open(referral: Referral) -> None:
+    if referral.status not in Referral.OPEN_STATUSES:
+        raise ValidationError(
+            _("Henvisningen er allerede avsluttet (%(status)s)."),
+            params={"status": referral.get_status_display()},
+            code="not_open",
+        )
+
+
+def referral_submit(
+    *,
+    team: Team,
+    source_organisation: Organisation,
+    submitted_by: User,
+    person_name: str,
+    national_id: str,
+    referral_date: dt.date,
+    date_received: dt.date | None = None,
+    phone: str = "",
+    referrer_name: str = "",
+    referrer_phone: str = "",
+    job_wishes: str = "",
+    medication_side_effects: str = "",
+    substance_use: str = "",
+    criminal_record: str = "",
+    other_information: str = "",
+) -> Referral:
+    """A new referral lands in the receiving team's intake queue with status "received"."""
+    referral = Referral(
+        team=team,
+        source_organisation=source_organisation,
+        submitted_by=submitted_by,
+        person_name=person_name.strip(),
+        national_id=national_id,
+        phone=phone,
+        referral_date=referral_date,
+        date_received=date_received or oslo_today(),
+        referrer_name=referrer_name,
+        referrer_phone=referrer_phone,
+        job_wishes=job_wishes,
+        medication_side_effects=medication_side_effects,
+        substance_use=substance_use,
+        criminal_record=criminal_record,
+        other_information=other_information,
+        status=Referral.Status.RECEIVED,
+    )
+    referral.full_clean()
+    with transaction.atomic():
+        referral.save()
+        _event(referral=referral, from_status="", by=submitted_by)
+    return referral
+
+
+def _is_team_specialist(user: User, team: Team) -> bool:
+    return Membership.objects.filter(
+        user=user,
+        user__is_active=True,
+        team=team,
+        role=Membership.Role.JOB_SPECIALIST,
+        ended_at__isnull=True,
+    ).exists()
+
+
+def referral_assign(
+    *, referral: Referral, specialist: User, by: User, confirm_over_limit: bool = False
+) -> Referral:
+    """Give the referral to a job specialist of the receiving team (or move it to another one).
+
+    Above the team's breach threshold the leader must confirm: sometimes it is still the right
+    choice (the person already knows that specialist), but it must be a deliberate one.
+    """
+    with transaction.atomic():
+        referral = _locked(referral)
+        _require_open(referral)
+        if not _is_team_specialist(specialist, referral.team):
+            raise ValidationError(
+                {"specialist": _("Velg en jobbspesialist i teamet som mottok henvisningen.")},
+                code="not_in_team",
+            )
+        caseload = active_caseload_of(specialist)
+        if caseload >= referral.team.caseload_limit and not confirm_over_limit:
+            raise ValidationError(
+                {
+                    "confirm_over_limit": _(
+                        "%(name)s har allerede %(count)s aktive deltakere (bruddgrensen er "
+                        "%(limit)s). Kryss av for å bekrefte tildelingen likevel."
+                    )
+                    % {
+                        "name": specialist,
+                        "count": caseload,
+                        "limit": referral.team.caseload_limit,
+                    }
+                },
+                code="over_limit",
+            )
+        from_status = referral.status
+        previous = referral.assigned_specialist
+        referral.assigned_specialist = specialist
+        referral.assigned_at = timezone.now()
+        referral.status = Referral.Status.ASSIGNED
+        referral.full_clean()
+        referral.save()
+        note = ""
+        if previous is not None and previous != specialist:
+            note = f"{previous} → {specialist}"
+        elif caseload >= referral.team.caseload_limit:
+            note = str(_("Tildelt over bruddgrensen etter bekreftelse."))
+        _event(referral=referral, from_status=from_status, by=by, note=note)
+    return referral
+
+
+def referral_register_first_meeting(
+    *,
+    referral: Referral,
+    meeting_date: dt.date,
+    place: str,
+    duration_minutes: int,
+    by: User,
+    note: str = "",
+) -> Participant:
+    """The first meeting turns the referral into a participant, all or nothing: the participant
+    (linked to its referral), its first status event, the meeting in the contact log, and the
+    referral's new status."""
+    today = oslo_today()
+    with transaction.atomic():
+        referral = _locked(referral)
+        _require_open(referral)
+        if referral.assigned_specialist_id is None:
+            raise ValidationError(
+                _("Tildel henvisningen til en jobbspesialist før første møte registreres."),
+                code="unassigned",
+            )
+        if meeting_date > today:
+            raise ValidationError(
+                {"meeting_date": _("Datoen kan ikke være frem i tid.")}, code="future"
+            )
+        if meeting_date < referral.date_received:
+            raise ValidationError(
+                {
+                    "meeting_date": _(
+                        "Første møte kan ikke være før henvisningen ble mottatt (%(date)s)."
+                    )
+                    % {"date": referral.date_received.strftime("%d.%m.%Y")}
+                },
+                code="before_received",
+            )
+        existing = Participant.objects.filter(
+            team_id=referral.team_id, national_id=referral.national_id
+        ).first()
+        if existing is not None:
+            raise DuplicateParticipantError(existing)
+
+        participant = Participant(
+            team_id=referral.team_id,
+            referral=referral,
+            name=referral.person_name,
+            national_id=referral.national_id,
+            phone=referral.phone,
+            job_specialist_id=referral.assigned_specialist_id,
+            status=Participant.Status.ENGAGED,
+            entry_date=meeting_date,
+        )
+        participant.full_clean()
+        try:
+            # A savepoint: a concurrent first meeting for the same person loses cleanly.
+            with transaction.atomic():
+                participant.save()
+        except IntegrityError:
+            existing = Participant.objects.filter(
+                team_id=referral.team_id, national_id=referral.national_id
+            ).first()
+            if existing is not None:
+                raise DuplicateParticipantError(existing) from None
+            raise
+        ParticipantStatusEvent.objects.create(
+            participant=participant,
+            from_status="",
+            to_status=Participant.Status.ENGAGED,
+            by=by,
+            note=str(_("Første møte")),
+        )
+        contact = Contact(
+            participant=participant,
+            logged_by=by,
+            contact_date=meeting_date,
+            with_whom=Contact.With.PARTICIPANT,
+            mode=Contact.Mode.FACE_TO_FACE,
+            place=place,
+            duration_minutes=duration_minutes,
+            note=note,
+        )
+        contact.full_clean()
+        contact.save()
+        from_status = referral.status
+        referral.first_meeting_date = meeting_date
+        referral.status = Referral.Status.FIRST_MEETING_HELD
+        referral.full_clean()
+        referral.save()
+        _event(referral=referral, from_status=from_status, by=by)
+    return participant
+
+
+def referral_withdraw(*, referral: Referral, reason: str, by: User, note: str = "") -> Referral:
+    """The person's own choice (or moving, or no contact after documented attempts) ends a
+    referral. Nobody is turned away by the team."""
+    note = note.strip()
+    if reason not in Referral.WithdrawalReason.values:
+        raise ValidationError({"reason": _("Velg en årsak fra listen.")}, code="invalid_reason")
+    if reason == Referral.WithdrawalReason.OTHER and not note:
+        raise ValidationError(
+            {"note": _("Beskriv årsaken når du velger «Annet».")}, code="note_required"
+        )
+    with transaction.atomic():
+        referral = _locked(referral)
+        _require_open(referral)
+        from_status = referral.status
+        referral.status = Referral.Status.WITHDRAWN
+        referral.withdrawal_reason = reason
+        referral.withdrawal_note = note
+        referral.withdrawn_at = timezone.now()
+        referral.full_clean()
+        referral.save()
+        _event(referral=referral, from_status=from_status, by=by, note=note)
+    return referral

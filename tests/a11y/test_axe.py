@@ -1,0 +1,238 @@
+"""Accessibility of every main page: axe-core (WCAG 2.1 A/AA rules) finds nothing serious or
+critical, the page works at 360 px width without sideways scrolling, and the contact log can be
+used with the keyboard alone.
+
+Pages whose URL does not exist yet are skipped with the reason; at integration they become
+mandatory (remove the skip in `_url_or_skip`).
+"""
+
+import datetime as dt
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import NoReverseMatch, reverse
+
+from ips.dates import oslo_today
+from tests.conftest import browser_login, screenshot
+from tests.factories import (
+    AlertFactory,
+    ContactFactory,
+    EmployerContactFactory,
+    ReviewFactory,
+)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+NARROW = {"width": 360, "height": 800}
+
+# key: (url name, persona username, kwargs from the a11y world)
+PAGES = {
+    "login": ("login", None, None),
+    "start": ("home", "spesialist", None),
+    "caseload": ("participants:caseload", "spesialist", None),
+    "participant": ("participants:detail", "spesialist", lambda w: {"pk": w.participant.pk}),
+    "referral_queue": ("referrals:queue", "leder", None),
+    "referral_list": ("referrals:list", "partner", None),
+    "referral_create": ("referrals:create", "partner", None),
+    "referral_detail": ("referrals:detail", "leder", lambda w: {"pk": w.referral.pk}),
+    "alert_list": ("deadlines:alert_list", "spesialist", None),
+    "my_day": ("dashboards:my_day", "spesialist", None),
+    "team_dashboard": ("dashboards:team", "leder", None),
+    "partner_dashboard": ("dashboards:partner", "partner", None),
+    "employer_list": ("employers:list", "spesialist", None),
+    "employer_detail": ("employers:detail", "spesialist", lambda w: {"pk": w.employer.pk}),
+    "employer_weekly": ("employers:weekly", "spesialist", None),
+    "review_list": ("fidelity:review_list", "revisor", None),
+    "review_detail": ("fidelity:review_detail", "revisor", lambda w: {"pk": w.a11y_review.pk}),
+    "audit_log": ("audit:log", "leder", None),
+}
+
+
+@pytest.fixture
+def a11y_world(world):
+    """The shared personas plus a little of everything, so pages show real content."""
+    participant = world.participant
+    for days in (2, 9, 20):
+        ContactFactory(participant=participant, contact_date=oslo_today() - dt.timedelta(days=days))
+    _ = world.referral
+    EmployerContactFactory(
+        employer=world.employer, job_specialist=world.specialist, contact_date=oslo_today()
+    )
+    AlertFactory(
+        team=world.team,
+        owner=world.specialist,
+        subject_id=participant.pk,
+        due_date=oslo_today() + dt.timedelta(days=3),
+    )
+    review = ReviewFactory(team=world.team, created_by=world.leader)
+    review.reviewers.add(world.auditor)
+    world.a11y_review = review
+    return world
+
+
+def _url_or_skip(name, kwargs_from, world):
+    try:
+        return reverse(name, kwargs=kwargs_from(world) if kwargs_from else None)
+    except NoReverseMatch:
+        pytest.skip(f"{name} does not exist yet (page not built)")
+
+
+def _blocking_violations(page) -> list[str]:
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    problems = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in BLOCKING:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+            problems.append(
+                f"{violation['impact']}: {violation['id']} ({violation['help']}) at {targets}"
+            )
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("key", PAGES)
+def test_page_has_no_serious_axe_violations_and_fits_360px(a11y_world, page, key):
+    name, username, kwargs_from = PAGES[key]
+    url = _url_or_skip(name, kwargs_from, a11y_world)
+    if username:
+        browser_login(page, username)
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert response is not None and response.status == 200, f"{url} gave {response.status}"
+
+    problems = _blocking_violations(page)
+    assert not problems, f"{url}:\n" + "\n".join(problems)
+
+    page.set_viewport_size(NARROW)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    screenshot(page, f"a11y-360-{key}")
+    assert scroll_width <= NARROW["width"], (
+        f"{url} scrolls sideways at 360 px (document is {scroll_width} px wide); "
+        f"too wide: {_too_wide(page)}"
+    )
+
+
+def _too_wide(page) -> list[str]:
+    """The outermost elements sticking out past the viewport (what to fix)."""
+    return page.evaluate(
+        """() => {
+            const out = [];
+            for (const el of document.body.querySelectorAll('*')) {
+                const r = el.getBoundingClientRect();
+                if (r.right <= window.innerWidth + 1 || !r.width) continue;
+                const parent = el.parentElement;
+                if (parent && parent !== document.body &&
+                    parent.getBoundingClientRect().right > window.innerWidth + 1) continue;
+                const cls = el.className && el.className.baseVal === undefined ? el.className : '';
+                out.push(`${el.tagName.toLowerCase()}.${cls.split(' ').join('.')} (${Math.round(r.width)} px)`);
+            }
+            return out.slice(0, 8);
+        }"""
+    )
+
+
+def _focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {
+                tag: el.tagName.toLowerCase(),
+                type: (el.getAttribute('type') || '').toLowerCase(),
+                name: el.getAttribute('name') || '',
+                opener: el.dataset ? (el.dataset.dialogOpen || '') : '',
+                inDialog: !!el.closest('dialog[open]'),
+                required: el.required || false,
+                empty: 'value' in el ? el.value === '' : false,
+                submit: el.matches('button[type=submit], button:not([type]), input[type=submit]'),
+            };
+        }"""
+    )
+
+
+def _contact_dialog_id(page) -> str | None:
+    """The id of the dialog that holds (or loads, via htmx) the contact-log form."""
+    return page.evaluate(
+        """() => {
+            const isContact = (url) =>
+                /kontakt|contact/i.test(url || '') && !/arbeidsgiver|employer/i.test(url || '');
+            for (const opener of document.querySelectorAll('[data-dialog-open]')) {
+                if (isContact(opener.getAttribute('hx-get'))) return opener.dataset.dialogOpen;
+            }
+            for (const dialog of document.querySelectorAll('dialog')) {
+                const form = dialog.querySelector('form');
+                if (form && isContact(form.getAttribute('action') || form.getAttribute('hx-post'))) {
+                    return dialog.id || null;
+                }
+            }
+            return null;
+        }"""
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_contact_log_dialog_works_with_keyboard_only(a11y_world, page):
+    from participants.models import Contact
+
+    participant = a11y_world.participant
+    url = _url_or_skip("participants:detail", lambda w: {"pk": participant.pk}, a11y_world)
+    browser_login(page, "spesialist")
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    dialog_id = _contact_dialog_id(page)
+    if not dialog_id:
+        pytest.skip("The participant page has no contact-log dialog yet.")
+    before = Contact.objects.filter(participant=participant).count()
+
+    # Tab from the top of the page to the button that opens the dialog, then press Enter.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if _focused(page)["opener"] == dialog_id:
+            break
+    else:
+        pytest.fail("The contact-log button cannot be reached with Tab.")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"dialog#{dialog_id}[open] form")
+    page.wait_for_load_state("networkidle")
+    if not _focused(page)["inDialog"]:
+        page.keyboard.press("Tab")
+    assert _focused(page)["inDialog"], "Focus does not move into the opened dialog."
+
+    # Fill the required fields by typing, Tab between them, submit with Enter.
+    today = oslo_today()
+    for _ in range(40):
+        field = _focused(page)
+        assert field["inDialog"], "Tab left the dialog before reaching its submit button."
+        if field["submit"]:
+            break
+        if field["required"] and field["empty"]:
+            if field["type"] == "date":
+                page.keyboard.type(today.strftime("%d%m%Y"))
+            elif field["type"] == "number":
+                page.keyboard.type("30")
+            elif field["tag"] in {"input", "textarea"} and field["type"] not in {
+                "radio",
+                "checkbox",
+            }:
+                page.keyboard.type("Samtale om jobbønsker.")
+        if field["tag"] == "select" and field["required"] and field["empty"]:
+            page.keyboard.press("ArrowDown")
+        if field["type"] == "radio" and field["required"]:
+            page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("The dialog's submit button cannot be reached with Tab.")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.keyboard.press("Enter")
+    assert posted.value.status == 200, f"Saving gave HTTP {posted.value.status}"
+    page.wait_for_load_state("networkidle")
+
+    errors = page.locator(".invalid-feedback, .alert-danger").all_inner_texts()
+    assert Contact.objects.filter(participant=participant).count() == before + 1, errors
+    screenshot(page, "a11y-contact-log-keyboard")

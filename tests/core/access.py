@@ -1,0 +1,58 @@
+from tests.access_matrix import Expect
+
+EXPECTATIONS = {
+    # Home sends each role on to its start page.
+    "home": Expect(
+        statuses={
+            "anonymous": 302,
+            "specialist": 302,
+            "teammate": 302,
+            "other_specialist": 302,
+            "leader": 302,
+            "partner": 302,
+            "auditor": 302,
+        }
+    ),
+    "login": Expect(
+        statuses={
+            "anonymous": 200,
+            "specialist": 302,
+            "teammate": 302,
+            "other_specialist": 302,
+            "leader": 302,
+            "partner": 302,
+            "auditor": 302,
+        },
+        public=True,
+    ),
+    # Logout and language switching are POST actions (GET would be a CSRF-able side effect).
+    "logout": Expect(
+        statuses=dict.fromkeys(
+            (
+                "anonymous",
+                "specialist",
+                "teammate",
+                "other_specialist",
+                "leader",
+                "partner",
+                "auditor",
+            ),
+            405,
+        )
+    ),
+    "set_language": Expect(
+        statuses=dict.fromkeys(
+            (
+                "anonymous",
+                "specialist",
+                "teammate",
+                "other_specialist",
+                "leader",
+                "partner",
+                "auditor",
+            ),
+            302,
+        ),
+        public=True,
+    ),
+}

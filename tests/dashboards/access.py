@@ -1,0 +1,21 @@
+from tests.access_matrix import Expect, login_required
+
+
+def _only(*roles_ok: str, ok: int = 200) -> Expect:
+    others = {"specialist", "teammate", "other_specialist", "leader", "partner", "auditor"}
+    return Expect(statuses=login_required(**{r: (ok if r in roles_ok else 403) for r in others}))
+
+
+def _with_query(expect: Expect, query: str) -> Expect:
+    expect.query = query
+    return expect
+
+
+EXPECTATIONS = {
+    # Every job specialist has their own day; leaders, partners and auditors have none: 403.
+    "dashboards:my_day": _only("specialist", "teammate", "other_specialist"),
+    "dashboards:team": _only("leader"),
+    "dashboards:team_export": _with_query(_only("leader"), "?table=outcomes"),
+    "dashboards:partner": _only("partner"),
+    "dashboards:partner_export": _with_query(_only("partner"), "?table=referrals"),
+}

@@ -1,0 +1,117 @@
+"""Each dashboard runs the same number of queries with 10 and with 1,000 participants."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ips.deadlines.models import Alert
+from participants.models import ActionPlan, Contact, Goal, Job, Participant
+from referrals.models import Referral
+from tests.factories import EmployerFactory, today, valid_national_id
+
+D = dt.date
+
+
+def grow(world, count: int, offset: int) -> None:
+    """`count` more participants of world.specialist, each with a job, contacts, a plan with a
+    goal due, an open alert and a referral from the partner's NAV office — all via bulk_create."""
+    employer = EmployerFactory(team=world.team)
+    statuses = Participant.ACTIVE_STATUSES
+    people = Participant.objects.bulk_create(
+        Participant(
+            team=world.team,
+            job_specialist=world.specialist,
+            name=f"Bulk {offset + i} Person",
+            national_id=valid_national_id(20_000 + offset + i),
+            status=statuses[i % len(statuses)],
+            entry_date=D(2024, 1, 1) + dt.timedelta(days=i % 400),
+            first_employer_contact_date=D(2025, 3, 1) + dt.timedelta(days=i % 300),
+        )
+        for i in range(count)
+    )
+    Job.objects.bulk_create(
+        Job(
+            participant=p,
+            employer=employer,
+            title="Lager",
+            start_date=D(2025, 3, 1) + dt.timedelta(days=i % 300),
+            hours_per_week=20,
+            is_ordinary=i % 4 != 0,
+            created_by=world.specialist,
+        )
+        for i, p in enumerate(people)
+    )
+    Contact.objects.bulk_create(
+        Contact(
+            participant=p,
+            logged_by=world.specialist,
+            contact_date=today() - dt.timedelta(days=i % 40),
+            place=Contact.Place.COMMUNITY if i % 3 else Contact.Place.OFFICE,
+            duration_minutes=30,
+        )
+        for i, p in enumerate(people)
+    )
+    plans = ActionPlan.objects.bulk_create(ActionPlan(participant=p) for p in people)
+    Goal.objects.bulk_create(
+        Goal(plan=plan, description="Søke jobb", target_date=today()) for plan in plans
+    )
+    Alert.objects.bulk_create(
+        Alert(
+            rule="no_contact_30_days",
+            severity=Alert.Severity.WARNING,
+            subject_kind=Alert.SubjectKind.PARTICIPANT,
+            subject_id=p.pk,
+            team=world.team,
+            owner=world.specialist,
+            first_breached_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
+        )
+        for p in people
+    )
+    Referral.objects.bulk_create(
+        Referral(
+            team=world.team,
+            person_name=f"Henvist {offset + i}",
+            national_id=valid_national_id(40_000 + offset + i),
+            referral_date=D(2025, 4, 1) + dt.timedelta(days=i % 80),
+            date_received=D(2025, 4, 1) + dt.timedelta(days=i % 80),
+            source_organisation=world.nav,
+        )
+        for i in range(count)
+    )
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("role", "url_name", "query", "pinned"),
+    [
+        ("specialist", "dashboards:my_day", "", 13),
+        ("leader", "dashboards:team", "?kind=quarter&year=2025&quarter=2", 25),
+        (
+            "leader",
+            "dashboards:team_export",
+            "?kind=quarter&year=2025&quarter=2&table=outcomes",
+            22,
+        ),
+        ("partner", "dashboards:partner", "?kind=quarter&year=2025&quarter=2", 24),
+        ("partner", "dashboards:partner_export", "?table=referrals", 10),
+    ],
+)
+def test_dashboard_query_count_does_not_grow_with_the_data(world, role, url_name, query, pinned):
+    client = world.client_for(role)
+    url = reverse(url_name) + query
+    client.get(url)  # warm up: the period preference row exists from here on
+    grow(world, 10, offset=0)
+    small = _queries(client, url)
+    grow(world, 990, offset=10)
+    assert Participant.objects.filter(team=world.team).count() == 1000
+    large = _queries(client, url)
+    assert small == large == pinned, (small, large)

@@ -1,0 +1,96 @@
+"""Access expectations for the fidelity pages (see tests/access_matrix.py).
+
+Reviews are visible to the team's leader and its auditor; job specialists and partners have no
+review pages (403 on pages without an object, 404 for a review of a team they can't see)."""
+
+from fidelity.models import ReviewExport
+from tests.access_matrix import Expect, login_required, post_only
+from tests.fidelity.factories import make_review
+
+
+def _review(world):
+    return world._once("fidelity_review", lambda: make_review(world))
+
+
+def _review_kwargs(world):
+    return {"pk": _review(world).pk}
+
+
+def _item_kwargs(world):
+    review = _review(world)
+    return {"pk": review.pk, "item_pk": review.scores.first().item_id}
+
+
+def _export_kwargs(world):
+    export = world._once(
+        "fidelity_export",
+        lambda: ReviewExport.objects.create(
+            requested_by=world.auditor, period="2026-H1", review_ids=[_review(world).pk]
+        ),
+    )
+    return {"pk": export.pk}
+
+
+def _reviewers_pages(**extra) -> Expect:
+    return Expect(
+        statuses=login_required(
+            specialist=403,
+            teammate=403,
+            other_specialist=403,
+            partner=403,
+            leader=200,
+            auditor=200,
+            **extra,
+        )
+    )
+
+
+def _review_pages(kwargs) -> Expect:
+    return Expect(
+        statuses=login_required(
+            specialist=404,
+            teammate=404,
+            other_specialist=404,
+            partner=404,
+            leader=200,
+            auditor=200,
+        ),
+        kwargs=kwargs,
+    )
+
+
+EXPECTATIONS = {
+    "fidelity:review_list": _reviewers_pages(),
+    "fidelity:review_create": _reviewers_pages(),
+    "fidelity:review_detail": _review_pages(_review_kwargs),
+    "fidelity:review_pdf": _review_pages(_review_kwargs),
+    "fidelity:item_score": post_only(_item_kwargs),
+    "fidelity:review_status": post_only(_review_kwargs),
+    "fidelity:review_reopen": post_only(_review_kwargs),
+    "fidelity:sample_draw": post_only(_review_kwargs),
+    "fidelity:export_start": post_only(),
+    # An export belongs to the person who asked for it; nobody else can see it.
+    "fidelity:export_detail": Expect(
+        statuses=login_required(
+            specialist=404,
+            teammate=404,
+            other_specialist=404,
+            partner=404,
+            leader=404,
+            auditor=200,
+        ),
+        kwargs=_export_kwargs,
+    ),
+    # Not finished yet: 404 for its owner too (nothing to download).
+    "fidelity:export_download": Expect(
+        statuses=login_required(
+            specialist=404,
+            teammate=404,
+            other_specialist=404,
+            partner=404,
+            leader=404,
+            auditor=404,
+        ),
+        kwargs=_export_kwargs,
+    ),
+}
