@@ -34,7 +34,9 @@ document.addEventListener("click", (event) => {
 // out of the tab order.
 function markScrollableTables(root) {
   root.querySelectorAll(".table-responsive").forEach((wrapper) => {
-    if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
+    // overflow-x: auto makes overflow-y auto too, so a region can scroll either way.
+    const scrolls = wrapper.scrollWidth > wrapper.clientWidth || wrapper.scrollHeight > wrapper.clientHeight;
+    if (scrolls) {
       wrapper.setAttribute("tabindex", "0");
       wrapper.setAttribute("role", "region");
       if (!wrapper.hasAttribute("aria-label") && !wrapper.hasAttribute("aria-labelledby")) {
