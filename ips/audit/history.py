@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ips import access
 from ips.accounts.models import User
@@ -22,17 +24,17 @@ from ips.accounts.models import User
 @dataclass(frozen=True)
 class Kind:
     model: str  # "app_label.Model"
-    label: str
+    label: str  # Norwegian, as stored in the access log; templates translate it for display
 
 
 KINDS = {
-    "deltaker": Kind("participants.Participant", "Deltaker"),
-    "henvisning": Kind("referrals.Referral", "Henvisning"),
-    "profil": Kind("participants.VocationalProfile", "Yrkesprofil"),
-    "plan": Kind("participants.ActionPlan", "Tiltaksplan"),
-    "jobb": Kind("participants.Job", "Jobb"),
-    "varsel": Kind("deadlines.Alert", "Varsel"),
-    "kvalitetsmaling": Kind("fidelity.Review", "Kvalitetsmåling"),
+    "deltaker": Kind("participants.Participant", gettext_noop("Deltaker")),
+    "henvisning": Kind("referrals.Referral", gettext_noop("Henvisning")),
+    "profil": Kind("participants.VocationalProfile", gettext_noop("Yrkesprofil")),
+    "plan": Kind("participants.ActionPlan", gettext_noop("Tiltaksplan")),
+    "jobb": Kind("participants.Job", gettext_noop("Jobb")),
+    "varsel": Kind("deadlines.Alert", gettext_noop("Varsel")),
+    "kvalitetsmaling": Kind("fidelity.Review", gettext_noop("Kvalitetsmåling")),
 }
 
 
@@ -123,11 +125,11 @@ def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:
                 Change(str(field.verbose_name), _display(field, before), _display(field, after))
             )
         metadata = (row.pgh_context.metadata or {}) if row.pgh_context_id else {}
-        who = names.get(metadata.get("user"), "") or ("System" if not metadata else "–")
+        who = names.get(metadata.get("user"), "") or (_("System") if not metadata else "–")
         entries.append(
             Entry(
                 at=row.pgh_created_at,
-                label="Opprettet" if previous is None else "Endret",
+                label=_("Opprettet") if previous is None else _("Endret"),
                 user=who,
                 url=metadata.get("url", ""),
                 changes=changes,
@@ -144,7 +146,7 @@ def _display(field, value) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Ja" if value else "Nei"
+        return _("Ja") if value else _("Nei")
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):

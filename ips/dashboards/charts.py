@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pygal
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ips.charts import IPS_STYLE, _config, _render
 from ips.dashboards.measures import BENCHMARKS
@@ -87,9 +88,13 @@ def caseload_chart(*, title: str, rows: Sequence[dict], warning: int, limit: int
     top = max([limit + 5, *counts]) if counts else limit + 5
     step = 10 if top > 60 else 5
     plain = [v for v in range(0, top + step, step) if v not in (warning, limit)]
+    # A message context: here "varsel" is the warning threshold, not an alert ("%(n)s varsel"
+    # is also the singular of the plural alert count, and one msgid cannot be both).
+    warning_label = pgettext("caseload threshold", "%(n)s varsel") % {"n": warning}
+    limit_label = pgettext("caseload threshold", "%(n)s brudd") % {"n": limit}
     thresholds = [
-        {"label": _("%(n)s varsel") % {"n": warning}, "value": warning},
-        {"label": _("%(n)s brudd") % {"n": limit}, "value": limit},
+        {"label": warning_label, "value": warning},
+        {"label": limit_label, "value": limit},
     ]
     chart = pygal.Bar(
         **_config(

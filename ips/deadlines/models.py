@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ips.deadlines.rules import rule_choices
 from ips.history import track_history
@@ -24,8 +25,9 @@ class Alert(models.Model):
         RESOLVED = "resolved", _("Løst")
 
     class Severity(models.TextChoices):
-        WARNING = "warning", _("Varsel")
-        BREACH = "breach", _("Brudd")
+        # Context: as a severity "Varsel" means a warning; elsewhere "Varsel" is an alert.
+        WARNING = "warning", pgettext_lazy("alert severity", "Varsel")
+        BREACH = "breach", pgettext_lazy("alert severity", "Brudd")
 
     rule = models.CharField(_("regel"), max_length=40)
     severity = models.CharField(_("alvorlighet"), max_length=10, choices=Severity.choices)

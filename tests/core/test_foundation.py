@@ -25,6 +25,19 @@ def test_english_can_be_chosen(client):
     assert "Log in" in response.content.decode()
 
 
+def test_signed_in_pages_are_english_when_chosen(world):
+    client = world.client_for("specialist")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    world.participant  # noqa: B018 - a caseload row to render
+    my_day = client.get(reverse("dashboards:my_day")).content.decode()
+    caseload = client.get(reverse("participants:caseload")).content.decode()
+    for english in ("My day", "Caseload", "Employers", "Alerts", "Open alerts", "Log contact"):
+        assert english in my_day
+    for norwegian in ("Min dag", "Portefølje", "Arbeidsgivere", "Åpne varsler", "Logg kontakt"):
+        assert norwegian not in my_day and norwegian not in caseload
+    assert "My caseload" in caseload and "Last contact" in caseload
+
+
 def test_wrong_password_gives_a_norwegian_message_and_keeps_the_username(world, client):
     response = client.post(reverse("login"), {"username": "spesialist", "password": "feil"})
     body = response.content.decode()
