@@ -144,6 +144,10 @@ def detail(request, pk):
             "open_jobs": open_jobs,
             "open_education": open_education,
             "can_edit": can_edit_participant(request.user, participant),
+            # The leader answers "who has looked at my record" requests.
+            "access_report_pk": participant.pk
+            if is_leader(request.user, participant.team_id)
+            else None,
         },
     )
 

@@ -67,3 +67,31 @@ def test_referring_partner_gets_no_referral_history(world):
 
 def test_unknown_kind_is_404(world):
     assert world.client_for("leader").get(url("bruker", world.leader.pk)).status_code == 404
+
+
+def test_record_pages_link_to_their_history(world):
+    participant = world.participant
+    profile = VocationalProfileFactory(participant=participant)
+    plan = ActionPlanFactory(participant=participant)
+    job = JobFactory(participant=participant)
+    client = world.client_for("specialist")
+    pages = {
+        reverse("participants:detail", args=[participant.pk]): [
+            url("deltaker", participant.pk),
+            url("jobb", job.pk),
+        ],
+        reverse("participants:profile", args=[participant.pk]): [url("profil", profile.pk)],
+        reverse("participants:plan", args=[participant.pk]): [url("plan", plan.pk)],
+    }
+    for page, links in pages.items():
+        html = client.get(page).content.decode()
+        for link in links:
+            assert f'href="{link}"' in html, (page, link)
+            assert client.get(link).status_code == 200
+
+
+def test_only_the_leader_is_offered_the_access_report_on_the_participant_page(world):
+    page = reverse("participants:detail", args=[world.participant.pk])
+    report = reverse("audit:participant_report", args=[world.participant.pk])
+    assert report in world.client_for("leader").get(page).content.decode()
+    assert report not in world.client_for("specialist").get(page).content.decode()
