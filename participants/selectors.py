@@ -15,6 +15,7 @@ from ips.access import participants_for, scope_for
 from ips.accounts.models import Membership, User
 from ips.dates import oslo_today
 from ips.deadlines.models import Alert
+from ips.deadlines.rules import rule_title
 from participants.models import (
     Contact,
     EducationEpisode,
@@ -308,7 +309,7 @@ def participant_timeline(*, participant: Participant, pages: int = 1) -> tuple[l
         items.append(
             TimelineItem(
                 "alert",
-                str(_("Varsel: %(rule)s") % {"rule": a.rule}),
+                str(_("Varsel: %(rule)s") % {"rule": rule_title(a.rule)}),
                 _aware_date(a.first_breached_at),
                 a.first_breached_at,
                 detail=a.get_state_display(),

@@ -185,6 +185,14 @@ def test_timeline_shows_everything_newest_first_and_is_bounded(world, specialist
     assert len(response.context["timeline"]) > 100
 
 
+def test_timeline_names_alerts_by_their_rule_title_not_their_code(world, specialist_client):
+    AlertFactory(team=world.team, subject_id=world.participant.pk, rule="no_contact_30_days")
+    response = specialist_client.get(reverse("participants:detail", args=[world.participant.pk]))
+    html = response.content.decode()
+    assert "Varsel: Ingen kontakt på 30 dager" in html
+    assert "no_contact_30_days" not in html
+
+
 def test_participant_page_logs_the_read(world):
     client = world.client_for("teammate")
     client.get(reverse("participants:detail", kwargs={"pk": world.participant.pk}))
