@@ -237,6 +237,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IPS <ips@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address users reach the app at; e-mails (the daily alert digest) link to it.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ConfigError(
+        f"SITE_URL={SITE_URL!r} must start with https:// (e.g. https://ips.example.no)."
+    )
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -88,7 +88,7 @@ def digest_send_daily(*, today: dt.date | None = None) -> int:
         counts[user_id][rule] = n
     users = User.objects.in_bulk(list(counts))
     # SITE_URL (e.g. https://ips.example.no) makes the link absolute; without it, a path.
-    link = getattr(settings, "SITE_URL", "").rstrip("/") + reverse("deadlines:alert_list")
+    link = settings.SITE_URL + reverse("deadlines:alert_list")
     sent = 0
     for user_id, per_rule in counts.items():
         user = users[user_id]

@@ -102,6 +102,7 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
         ({"DATABASE_URL": "postgres://user@host:notaport/ips"}, "DATABASE_URL is malformed"),
         ({"REDIS_URL": "http://localhost"}, "REDIS_URL="),
         ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SITE_URL": "ips.example.no"}, "SITE_URL='ips.example.no' must start with https://"),
     ],
 )
 def test_bad_configuration_stops_with_one_clear_line(overrides, message):

@@ -38,3 +38,11 @@ def test_no_digest_without_unresolved_alerts(world, clock, mailoutbox):
     Alert.objects.filter(pk=alert.pk).update(state="resolved", resolved_at=alert.first_breached_at)
     assert send_daily_digest() == 0
     assert mailoutbox == []
+
+
+def test_digest_links_to_the_alert_list_at_the_site_address(world, mailoutbox, settings):
+    settings.SITE_URL = "https://ips.example.no"
+    AlertFactory(team=world.team, owner=world.specialist, rule="profile_missing")
+    send_daily_digest()
+    to_specialist = next(m for m in mailoutbox if m.to == [world.specialist.email])
+    assert "https://ips.example.no/varsler/" in to_specialist.body
