@@ -148,10 +148,17 @@ def cmd_bench(args: list[str]) -> int:
     return result.returncode
 
 
+def _stop_on_sigterm(signum, frame):
+    # `kill`, `timeout` and container stops send SIGTERM: clean up exactly as for Ctrl-C, so no
+    # worker, web server or embedded PostgreSQL/Redis is left running.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "bench"}:
         print(__doc__)
         return 2
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     command, rest = argv[0], argv[1:]
     if command == "run":
         return cmd_run()
