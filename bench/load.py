@@ -122,9 +122,13 @@ def make_sessions(conn, env: dict) -> None:
         {"username": m.user.username, "session_key": session_for(m.user)}
         for m in active.filter(role=Role.LEADER, user__is_superuser=False)[:LEADERS]
     ]
+    # NAV partners first (the usual partner, one team each in the national data; pages.py picks
+    # a NAV office too), in a fixed order so runs compare.
+    partner_memberships = active.filter(role=Role.PARTNER).order_by("user__username")
+    nav_partners = partner_memberships.filter(organisation__kind="nav")
     partners = [
         {"username": m.user.username, "session_key": session_for(m.user)}
-        for m in active.filter(role=Role.PARTNER)[:PARTNERS]
+        for m in (nav_partners[:PARTNERS] or partner_memberships[:PARTNERS])
     ]
     conn.send(
         {

@@ -428,10 +428,12 @@ class Worker:
 
 def ensure_bench_personas() -> list[str]:
     """Give the typical team a partner user and a scored fidelity review if the data has none,
-    and run the deadline scan once if there are no alerts yet.
+    and run the deadline scan once if the typical team has no alerts yet.
 
-    The national seed has neither partner users nor reviews; without them the partner
-    dashboard and the review page could not be measured. Idempotent (bench databases only).
+    The national seed now brings partner users and two reviews per team; these fallbacks keep
+    bench databases seeded before that measurable. The alert check is per team: the small bench
+    database gets its demo alerts from `seed_demo` before its national-shaped teams are added.
+    Idempotent (bench databases only).
     """
     import datetime as dt
 
@@ -501,7 +503,7 @@ def ensure_bench_personas() -> list[str]:
             done.append("scored fidelity review")
     from ips.deadlines.models import Alert
 
-    if not Alert.objects.exists():
+    if not Alert.objects.filter(team=team).exists():
         # Alerts come from the deadline scan (a Celery beat job in production): run it once.
         from ips.deadlines.engine import scan
 

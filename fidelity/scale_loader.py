@@ -85,3 +85,17 @@ def scale_load(data: dict, *, Scale, Section, Item):  # noqa: N803 - historical 
         for number, item in enumerate(data["items"], start=1)
     )
     return scale
+
+
+SCALE_FILES = ("ips15.json", "ips25.json")  # IPS-25 last: it is the default
+
+
+def scales_ensure_loaded() -> None:
+    """Load the bundled scales that are missing. They normally come from the data migration;
+    a flushed database (transactional tests) lacks them, and demo seeding needs them."""
+    from fidelity.models import Item, Scale, Section
+
+    for filename in SCALE_FILES:
+        data = scale_data_read(SCALES_DIR / filename)
+        if not Scale.objects.filter(code=data["code"]).exists():
+            scale_load(data, Scale=Scale, Section=Section, Item=Item)

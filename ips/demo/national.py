@@ -3,7 +3,32 @@
 With the default 200 teams: 200 teams, 1,000 job specialists (+ 200 leaders), 100,000
 participants of whom ~22,000 active, ~2,100,000 contacts, ~520,000 employer contacts (40 % of
 them on behalf of a named participant), 52,000 jobs, 20,000 employers, 10,000 open referrals,
-vocational profiles and action plans (with reviews) for most participants.
+vocational profiles and action plans (with reviews) for most participants, the status history
+of every participant (~196,000 events), 400 fidelity reviews (2 per team, all 10,000 IPS-25
+item scores set) and 460 partner and auditor users.
+
+Organisations and users (t = team number 1…N, 4 digits; names are predictable so benchmark
+scripts and people can pick them):
+
+| Who | Username | Scope |
+|---|---|---|
+| IPS leader of team t | `nasj-TTTT-0` | leader of `IPS Nasjonal TTTT` |
+| job specialists of team t | `nasj-TTTT-1` … `nasj-TTTT-5` | specialists of that team |
+| NAV partner | `nasj-nav-TTTT` | partner at `NAV Nasjonal TTTT`, which works with team t |
+| DPS partner | `nasj-dps-TTTT` | partner at `Nasjonal DPS TTTT`, team t's host |
+| ARA partner | `nasj-ara-GGGG` | partner at `Nasjonal ARA GGGG`, working with teams 5G-4 … 5G |
+| auditor | `nasj-revisor-AAAA` | auditor of teams 10A-9 … 10A |
+
+The users have no usable password (benchmarks sign them in with a session). Team t's partner
+organisations are its NAV office, its host DPS and its ARA. Its open referrals come from them
+(half from NAV, three in ten from the DPS, two in ten from the ARA), each submitted by that
+organisation's partner user. Fidelity reviews per team: the last half-year, an external review
+by the team's auditor (final), and the current half-year, the leader's self-assessment (final
+for even team numbers, still being scored for odd ones); all items have a 1–5 score, with team
+totals spread over all four IPS-25 bands. Review and referral status events are written too.
+Each participant's status history starts with "engaged" at entry and, unless still engaged,
+moves once to the current status; closed participants were closed 350–379 days ago, just after
+their last contact (that is their `closed_at` too).
 
 Everything is generated inside PostgreSQL with INSERT … SELECT over generate_series (no Python
 loop per row), in one transaction, deterministically (dates are derived from row numbers and
@@ -21,12 +46,16 @@ Idempotent: if the first national team exists, nothing happens. Synthetic nation
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from employers.models import Employer, EmployerContact
+from fidelity.models import ItemScore, Review, ReviewEvent, Scale
+from fidelity.periods import period_dates, period_for
+from fidelity.scale_loader import scales_ensure_loaded
 from ips.accounts.models import Membership, Organisation, Team, User
 from ips.dates import oslo_today
 from participants.models import (
@@ -34,10 +63,11 @@ from participants.models import (
     Contact,
     Job,
     Participant,
+    ParticipantStatusEvent,
     PlanReview,
     VocationalProfile,
 )
-from referrals.models import Referral
+from referrals.models import Referral, ReferralEvent
 
 DEFAULT_TEAMS = 200
 SPECIALISTS_PER_TEAM = 5
@@ -47,6 +77,8 @@ EMPLOYERS_PER_TEAM = 100
 EMPLOYER_CONTACTS_PER_TEAM = 2_600
 JOBS_PER_TEAM = 260
 REFERRALS_PER_TEAM = 50
+TEAMS_PER_ARA = 5
+TEAMS_PER_AUDITOR = 10
 MARKER = "IPS Nasjonal 0001"
 
 BULK_MODELS = (
@@ -61,6 +93,8 @@ BULK_MODELS = (
     Employer,
     EmployerContact,
     Job,
+    Review,
+    ItemScore,
 )
 
 
@@ -102,14 +136,114 @@ def _set_user_triggers(cursor, enabled: bool) -> None:
 
 ACTIVE = "('engaged', 'job_search', 'employed', 'education', 'follow_along')"
 
+# An IPS-25 item score, 1–5, from team t, half h (1 = last, 2 = current) and item number n: a
+# team level (2·mod(2t, 5)), a spread over the items, a better current half, and a weak item or
+# two per review. Team totals fall in all four bands, most of them fair or good.
+ITEM_SCORE = (
+    "LEAST(5, GREATEST(1, (mod(i.number * 7 + nr.t * 3 + nr.h * 5, 10) + 2 * mod(nr.t * 2, 5) "
+    "+ 3 * nr.h + 8) / 5 - CASE WHEN mod(i.number + nr.t, 11) = 0 THEN 2 ELSE 0 END))"
+)
+
+
+def _seed_fidelity_reviews(step, cursor, params) -> None:
+    """Two reviews per team on the default scale, every item scored, with reviewers and status
+    events: the last half-year's external review by the team's auditor (final), and the
+    current half-year's self-assessment by the leader (final for even team numbers, being
+    scored for odd ones). Created 12 days before today at the latest, finalised 10 days later."""
+    step(
+        "fidelity reviews",
+        Review,
+        {
+            "team_id": "r.team_id",
+            "scale_id": "%(scale)s",
+            "period": "r.period",
+            "period_start": "r.period_start",
+            "period_end": "r.period_end",
+            "kind": "CASE WHEN r.h = 1 THEN 'external' ELSE 'self' END",
+            "visit_start": "CASE WHEN r.h = 1 THEN r.base - 3 END",
+            "visit_end": "CASE WHEN r.h = 1 THEN r.base - 2 END",
+            "status": "CASE WHEN r.final THEN 'final' ELSE 'scoring' END",
+            "finalised_at": (
+                "CASE WHEN r.final THEN (r.base + 10 + time '14:00') AT TIME ZONE 'Europe/Oslo' END"
+            ),
+            "created_by_id": "r.by_id",
+            "created_at": "(r.base + time '09:00') AT TIME ZONE 'Europe/Oslo'",
+        },
+        "FROM (SELECT nt.t, nt.id AS team_id, h, h = 1 OR mod(nt.t, 2) = 0 AS final, "
+        "(%(periods)s::text[])[h] AS period, (%(period_starts)s::date[])[h] AS period_start, "
+        "(%(period_ends)s::date[])[h] AS period_end, "
+        "LEAST((%(period_ends)s::date[])[h] + 5, %(today)s::date - 12) AS base, "
+        "CASE WHEN h = 1 THEN a.id ELSE lead.id END AS by_id "
+        "FROM nat_team nt CROSS JOIN generate_series(1, 2) h "
+        "JOIN nat_user lead ON lead.t = nt.t AND lead.s = 0 "
+        "JOIN nat_puser a ON a.kind = 'revisor' AND a.n = (nt.t - 1) / %(teams_per_auditor)s + 1"
+        ") r",
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE nat_review ON COMMIT DROP AS "
+        "SELECT nt.t, CASE WHEN r.kind = 'external' THEN 1 ELSE 2 END AS h, r.id, r.status, "
+        "r.created_at, r.created_by_id, r.finalised_at "
+        "FROM fidelity_review r JOIN nat_team nt ON nt.id = r.team_id"
+    )
+    step(
+        "fidelity reviewers",
+        Review.reviewers.through,
+        {"review_id": "nr.id", "user_id": "nr.created_by_id"},
+        "FROM nat_review nr",
+    )
+    step(
+        "fidelity item scores",
+        ItemScore,
+        {
+            "review_id": "s.review_id",
+            "item_id": "s.item_id",
+            "score": "s.score",
+            "rationale": (
+                "'Vurdert ut fra intervju med teamet, journalgjennomgang og tall fra systemet.'"
+            ),
+            "data_sources": "'Intervju, journalgjennomgang, tall fra systemet'",
+            "recommendation": (
+                "CASE WHEN s.score <= 3 THEN 'Lag en plan for å styrke dette punktet før neste "
+                "måling.' ELSE 'Fortsett arbeidet; følg opp ved neste måling.' END"
+            ),
+            "updated_at": "s.created_at + interval '5 days'",
+        },
+        # ITEM_SCORE is a module constant, not input; the scale id is a bound parameter.
+        "FROM (SELECT nr.id AS review_id, i.id AS item_id, nr.created_at, "  # noqa: S608  # nosec B608
+        + ITEM_SCORE
+        + " AS score FROM nat_review nr JOIN fidelity_item i ON i.scale_id = %(scale)s) s",
+    )
+    step(
+        "fidelity review events",
+        ReviewEvent,
+        {
+            "review_id": "nr.id",
+            "from_status": "(ARRAY['', 'draft', 'scoring'])[e]",
+            "to_status": "(ARRAY['draft', 'scoring', 'final'])[e]",
+            "at": (
+                "CASE e WHEN 1 THEN nr.created_at WHEN 2 THEN nr.created_at + interval '1 day' "
+                "ELSE nr.finalised_at END"
+            ),
+            "by_id": "nr.created_by_id",
+        },
+        "FROM nat_review nr CROSS JOIN generate_series(1, 3) e WHERE e < 3 OR nr.status = 'final'",
+    )
+
 
 def seed(*, teams: int, stdout) -> str:
     if Team.objects.filter(name=MARKER).exists():
         return "National data already present; nothing changed."
     started = time.monotonic()
+    today = oslo_today()
+    # Two fidelity reviews per team: the last half-year (h = 1) and the current one (h = 2).
+    current = period_for(today)
+    current_start, current_end = period_dates(current)
+    previous = period_for(current_start - dt.timedelta(days=1))
+    previous_start, previous_end = period_dates(previous)
+    scales_ensure_loaded()
     params = {
         "teams": teams,
-        "today": oslo_today(),
+        "today": today,
         "now": timezone.now(),
         "specialists": SPECIALISTS_PER_TEAM,
         "participants": PARTICIPANTS_PER_TEAM,
@@ -118,6 +252,14 @@ def seed(*, teams: int, stdout) -> str:
         "employer_contacts": EMPLOYER_CONTACTS_PER_TEAM,
         "jobs": JOBS_PER_TEAM,
         "referrals": REFERRALS_PER_TEAM,
+        "teams_per_ara": TEAMS_PER_ARA,
+        "aras": -(-teams // TEAMS_PER_ARA),
+        "teams_per_auditor": TEAMS_PER_AUDITOR,
+        "auditors": -(-teams // TEAMS_PER_AUDITOR),
+        "scale": Scale.objects.get(is_default=True).pk,
+        "periods": [previous, current],
+        "period_starts": [previous_start, current_start],
+        "period_ends": [previous_end, current_end],
     }
     counts: dict[str, int] = {}
 
@@ -142,6 +284,20 @@ def seed(*, teams: int, stdout) -> str:
             },
             "FROM generate_series(1, %(teams)s) g",
         )
+        # Partners: a NAV office per team, an ARA (addiction treatment) per TEAMS_PER_ARA teams.
+        step(
+            "partner organisations",
+            Organisation,
+            {
+                "name": "o.name",
+                "kind": "o.kind",
+                "municipality": "'Kommune ' || o.t",
+            },
+            "FROM (SELECT 'NAV Nasjonal ' || lpad(g::text, 4, '0') AS name, 'nav' AS kind, g AS t "
+            "FROM generate_series(1, %(teams)s) g UNION ALL "
+            "SELECT 'Nasjonal ARA ' || lpad(g::text, 4, '0'), 'ara', (g - 1) * %(teams_per_ara)s + 1 "
+            "FROM generate_series(1, %(aras)s) g) o",
+        )
         step(
             "teams",
             Team,
@@ -159,6 +315,14 @@ def seed(*, teams: int, stdout) -> str:
             "CREATE TEMP TABLE nat_team ON COMMIT DROP AS "
             "SELECT substr(name, 14)::int AS t, id FROM accounts_team "
             "WHERE name LIKE 'IPS Nasjonal %%'"
+        )
+        # kind ('nav', 'dps', 'ara') and number (team t, or ARA group g) of each organisation.
+        cursor.execute(
+            "CREATE TEMP TABLE nat_org ON COMMIT DROP AS "
+            "SELECT CASE WHEN name ~ '^NAV ' THEN 'nav' WHEN name ~ '^Nasjonal DPS ' "
+            "THEN 'dps' ELSE 'ara' END AS kind, substring(name FROM '[0-9]+$')::int AS n, id "
+            "FROM accounts_organisation "
+            "WHERE name ~ '^(NAV Nasjonal|Nasjonal DPS|Nasjonal ARA) [0-9]+$'"
         )
         # Users: 5 specialists (s = 1..5) and a leader (s = 0) per team. No usable password.
         step(
@@ -178,9 +342,55 @@ def seed(*, teams: int, stdout) -> str:
         cursor.execute(
             "CREATE TEMP TABLE nat_user ON COMMIT DROP AS "
             "SELECT split_part(username, '-', 2)::int AS t, split_part(username, '-', 3)::int AS s,"
-            " id FROM accounts_user WHERE username LIKE 'nasj-%%'"
+            " id FROM accounts_user WHERE username ~ '^nasj-[0-9]+-[0-9]+$'"
         )
         cursor.execute("CREATE INDEX ON nat_user (t, s)")
+        # One partner user per partner organisation, one auditor per TEAMS_PER_AUDITOR teams.
+        step(
+            "partner and auditor users",
+            User,
+            {
+                "password": "'!'",
+                "username": "format('nasj-%%s-%%s', pu.kind, lpad(pu.n::text, 4, '0'))",
+                "first_name": (
+                    "CASE pu.kind WHEN 'nav' THEN 'Veileder' WHEN 'dps' THEN 'Behandler' "
+                    "WHEN 'ara' THEN 'Rådgiver' ELSE 'Revisor' END"
+                ),
+                "last_name": (
+                    "CASE pu.kind WHEN 'revisor' THEN 'Nasjonal ' || pu.n "
+                    "ELSE upper(pu.kind) || ' ' || pu.n END"
+                ),
+                "email": "format('nasj-%%s-%%s@example.no', pu.kind, lpad(pu.n::text, 4, '0'))",
+                "is_active": "TRUE",
+                "date_joined": "%(now)s",
+            },
+            "FROM (SELECT k.kind, n FROM (VALUES ('nav'), ('dps')) k(kind) "
+            "CROSS JOIN generate_series(1, %(teams)s) n "
+            "UNION ALL SELECT 'ara', n FROM generate_series(1, %(aras)s) n "
+            "UNION ALL SELECT 'revisor', n FROM generate_series(1, %(auditors)s) n) pu",
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE nat_puser ON COMMIT DROP AS "
+            "SELECT split_part(username, '-', 2) AS kind, split_part(username, '-', 3)::int AS n, "
+            "id FROM accounts_user WHERE username ~ '^nasj-(nav|dps|ara|revisor)-[0-9]+$'"
+        )
+        # Team t's partner organisations (its NAV office, its host DPS, its ARA) and their
+        # partner users. They are the sources of its referrals.
+        cursor.execute(
+            "CREATE TEMP TABLE nat_source ON COMMIT DROP AS "
+            "SELECT nt.t, nt.id AS team_id, o.kind, o.id AS organisation_id, pu.id AS user_id "
+            "FROM nat_team nt "
+            "JOIN nat_org o ON (o.kind IN ('nav', 'dps') AND o.n = nt.t) "
+            "OR (o.kind = 'ara' AND o.n = (nt.t - 1) / %(teams_per_ara)s + 1) "
+            "JOIN nat_puser pu ON pu.kind = o.kind AND pu.n = o.n",
+            params,
+        )
+        step(
+            "team partner organisations",
+            Team.partner_organisations.through,
+            {"team_id": "src.team_id", "organisation_id": "src.organisation_id"},
+            "FROM nat_source src",
+        )
         step(
             "memberships",
             Membership,
@@ -191,6 +401,29 @@ def seed(*, teams: int, stdout) -> str:
                 "started_at": "%(now)s - interval '2 years'",
             },
             "FROM nat_user u JOIN nat_team nt ON nt.t = u.t",
+        )
+        step(
+            "partner memberships",
+            Membership,
+            {
+                "user_id": "pu.id",
+                "role": "'partner'",
+                "organisation_id": "o.id",
+                "started_at": "%(now)s - interval '1 year'",
+            },
+            "FROM nat_puser pu JOIN nat_org o ON o.kind = pu.kind AND o.n = pu.n",
+        )
+        step(
+            "auditor memberships",
+            Membership,
+            {
+                "user_id": "pu.id",
+                "role": "'auditor'",
+                "team_id": "nt.id",
+                "started_at": "%(now)s - interval '1 year'",
+            },
+            "FROM nat_puser pu JOIN nat_team nt "
+            "ON pu.n = (nt.t - 1) / %(teams_per_auditor)s + 1 WHERE pu.kind = 'revisor'",
         )
         # Participants: i = 1..500 per team. The first 90–130 (varies by team) are active, so
         # caseloads range from ~18 to ~26 per specialist; the rest closed.
@@ -211,7 +444,12 @@ def seed(*, teams: int, stdout) -> str:
                     "THEN 5 + mod(i * 53 + nt.t * 7, 700) ELSE 400 + mod(i * 37 + nt.t, 1500) END"
                 ),
                 "first_employer_contact_date": "NULL",
-                "closed_at": ("CASE WHEN i <= 90 + mod(nt.t, 5) * 10 THEN NULL ELSE %(now)s END"),
+                # Closed 350–379 days ago, after their last contact (380 days ago).
+                "closed_at": (
+                    "CASE WHEN i <= 90 + mod(nt.t, 5) * 10 THEN NULL "
+                    "ELSE (%(today)s::date - 350 - mod(i, 30) + time '15:00') "
+                    "AT TIME ZONE 'Europe/Oslo' END"
+                ),
             },
             "FROM nat_team nt CROSS JOIN generate_series(1, %(participants)s) i "
             "JOIN nat_user u ON u.t = nt.t AND u.s = 1 + mod(i, %(specialists)s)",
@@ -224,6 +462,28 @@ def seed(*, teams: int, stdout) -> str:
             "FROM participants_participant p JOIN nat_team nt ON nt.id = p.team_id"
         )
         cursor.execute("CREATE INDEX ON nat_part (t, i)")
+        # Status history: engaged at entry (the first meeting), then one move to the current
+        # status, at the closing for closed participants and between entry and today for the
+        # others. Active statuses all count as active, so the history keeps today's caseloads.
+        step(
+            "participant status events",
+            ParticipantStatusEvent,
+            {
+                "participant_id": "p.id",
+                "from_status": "CASE WHEN e = 1 THEN '' ELSE 'engaged' END",
+                "to_status": "CASE WHEN e = 1 THEN 'engaged' ELSE p.status END",
+                "at": (
+                    "CASE WHEN e = 1 THEN (p.entry_date + time '10:00') AT TIME ZONE 'Europe/Oslo' "
+                    "WHEN p.closed_at IS NOT NULL THEN p.closed_at "
+                    "ELSE (p.entry_date + (%(today)s::date - p.entry_date) * (1 + mod(np.i, 3)) / 5"
+                    " + time '12:00') AT TIME ZONE 'Europe/Oslo' END"
+                ),
+                "by_id": "p.job_specialist_id",
+                "note": "CASE WHEN e = 1 THEN 'Første møte' ELSE '' END",
+            },
+            "FROM nat_part np JOIN participants_participant p ON p.id = np.id "
+            "CROSS JOIN generate_series(1, 2) e WHERE e = 1 OR p.status <> 'engaged'",
+        )
         # Most active participants have met an employer on their behalf within a month.
         cursor.execute(
             "UPDATE participants_participant p SET first_employer_contact_date = "
@@ -357,7 +617,9 @@ def seed(*, teams: int, stdout) -> str:
             "JOIN nat_part np ON np.t = nt.t AND np.i = 1 + mod(k * 3, %(participants)s) "
             "JOIN nat_emp ne ON ne.t = nt.t AND ne.e = 1 + mod(k, %(employers)s)",
         )
-        # Open referrals: received 0–19 days ago, every other one assigned.
+        # Open referrals: received 0–19 days ago, every other one assigned. Half come from the
+        # NAV office, three in ten from the DPS, two in ten from the ARA, each submitted by that
+        # organisation's partner user.
         step(
             "referrals",
             Referral,
@@ -366,16 +628,40 @@ def seed(*, teams: int, stdout) -> str:
                 "person_name": "format('Henvist %%s-%%s', nt.t, k)",
                 "national_id": "lpad((900000000 + nt.t * 1000 + k)::text, 11, '0')",
                 "referral_date": "%(today)s::date - mod(k, 20) - 2",
-                "source_organisation_id": "(SELECT host_organisation_id FROM accounts_team "
-                "WHERE id = nt.id)",
+                "source_organisation_id": "src.organisation_id",
+                "referrer_name": "su.first_name || ' ' || su.last_name",
+                "submitted_by_id": "src.user_id",
                 "date_received": "%(today)s::date - mod(k, 20)",
                 "assigned_specialist_id": "CASE WHEN mod(k, 2) = 0 THEN u.id END",
                 "assigned_at": "CASE WHEN mod(k, 2) = 0 THEN %(now)s END",
                 "status": "CASE WHEN mod(k, 2) = 0 THEN 'assigned' ELSE 'received' END",
             },
             "FROM nat_team nt CROSS JOIN generate_series(1, %(referrals)s) k "
-            "JOIN nat_user u ON u.t = nt.t AND u.s = 1 + mod(k, %(specialists)s)",
+            "JOIN nat_user u ON u.t = nt.t AND u.s = 1 + mod(k, %(specialists)s) "
+            "JOIN nat_source src ON src.t = nt.t AND src.kind = CASE WHEN mod(k, 10) < 5 "
+            "THEN 'nav' WHEN mod(k, 10) < 8 THEN 'dps' ELSE 'ara' END "
+            "JOIN accounts_user su ON su.id = src.user_id",
         )
+        # Received (by the partner who submitted it) and, for assigned ones, assigned by the
+        # team's leader.
+        step(
+            "referral events",
+            ReferralEvent,
+            {
+                "referral_id": "r.id",
+                "from_status": "CASE WHEN e = 1 THEN '' ELSE 'received' END",
+                "to_status": "CASE WHEN e = 1 THEN 'received' ELSE 'assigned' END",
+                "at": (
+                    "CASE WHEN e = 1 THEN LEAST(%(now)s, (r.date_received + time '09:00') "
+                    "AT TIME ZONE 'Europe/Oslo') ELSE r.assigned_at END"
+                ),
+                "by_id": "CASE WHEN e = 1 THEN r.submitted_by_id ELSE lead.id END",
+            },
+            "FROM referrals_referral r JOIN nat_team nt ON nt.id = r.team_id "
+            "JOIN nat_user lead ON lead.t = nt.t AND lead.s = 0 "
+            "CROSS JOIN generate_series(1, 2) e WHERE e = 1 OR r.status = 'assigned'",
+        )
+        _seed_fidelity_reviews(step, cursor, params)
         _set_user_triggers(cursor, enabled=True)
     with connection.cursor() as cursor:
         t0 = time.monotonic()
@@ -384,10 +670,15 @@ def seed(*, teams: int, stdout) -> str:
     active = Participant.objects.filter(
         team__name__startswith="IPS Nasjonal", status__in=Participant.ACTIVE_STATUSES
     ).count()
+    auditors = counts["partner and auditor users"] - counts["partner memberships"]
     elapsed = time.monotonic() - started
     return (
         f"National data loaded in {elapsed:.0f} s: {teams} teams, "
         f"{counts['memberships'] - teams:,} specialists, {counts['participants']:,} participants "
         f"({active:,} active), {counts['contacts']:,} contacts, "
-        f"{counts['employer contacts']:,} employer contacts, {counts['jobs']:,} jobs."
+        f"{counts['employer contacts']:,} employer contacts, {counts['jobs']:,} jobs, "
+        f"{counts['fidelity reviews']:,} fidelity reviews "
+        f"({counts['fidelity item scores']:,} item scores), "
+        f"{counts['partner memberships']:,} partner users and {auditors:,} "
+        f"auditor{'' if auditors == 1 else 's'}."
     )

@@ -1,5 +1,6 @@
 """The small demo landscape used by `make run`: two teams (DPS and ARA), a NAV office, one user
-per role, and participants at every stage of the IPS journey."""
+per role, participants at every stage of the IPS journey, a fidelity review per team, and the
+alerts of one deadline scan."""
 
 import datetime as dt
 import random
@@ -9,6 +10,7 @@ from django.conf import settings
 from employers.models import Employer, EmployerContact, EmployerContactPerson, JobOpening
 from ips.accounts.models import Membership, Organisation, Team, User
 from ips.dates import oslo_today
+from ips.deadlines.engine import scan
 from participants.models import (
     ActionPlan,
     Contact,
@@ -353,19 +355,18 @@ def seed() -> bool:
     # Fidelity: one review per team (DPS: external review of last half-year, final; ARA: the
     # leader's self-assessment of the current half-year, being scored).
     _seed_fidelity_reviews(teams, users, today, rng)
+    # Open the alerts now rather than at the first beat run (up to 15 minutes after `make run`
+    # starts), so the demo shows real ones at once. The scan is idempotent and takes well under
+    # a second on this data.
+    scan()
     return True
 
 
 def _seed_fidelity_reviews(teams, users, today, rng) -> None:
-    from fidelity.models import Item, Scale, Section
-    from fidelity.scale_loader import SCALES_DIR, scale_data_read, scale_load
+    from fidelity.scale_loader import scales_ensure_loaded
     from fidelity.services import item_score_save, review_change_status, review_create
 
-    # Normally loaded by fidelity's data migration; a flushed test database lacks them.
-    for filename in ("ips15.json", "ips25.json"):
-        data = scale_data_read(SCALES_DIR / filename)
-        if not Scale.objects.filter(code=data["code"]).exists():
-            scale_load(data, Scale=Scale, Section=Section, Item=Item)
+    scales_ensure_loaded()
 
     last_half = f"{today.year - 1}-H2" if today.month <= 6 else f"{today.year}-H1"
     this_half = f"{today.year}-H{1 if today.month <= 6 else 2}"
