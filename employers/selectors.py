@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -285,23 +286,38 @@ def upcoming_next_steps(*, team: Team, today: dt.date) -> list:
     )
 
 
+def _visible_people_by_opening(*, user, openings: QuerySet) -> dict[int, list[Participant]]:
+    """{opening id: the matched participants the user may see}. One query, run even when there
+    are no openings (a Prefetch would skip it), so the page's query count stays the same."""
+    links = (
+        JobOpening.matched_participants.through.objects.filter(
+            jobopening__in=openings.values("pk"),
+            participant__in=_visible_participants(user).values("pk"),
+        )
+        .select_related("participant")
+        .only("jobopening_id", "participant__id", "participant__name", "participant__team_id")
+        .order_by("participant__name", "participant_id")
+    )
+    people: dict[int, list[Participant]] = defaultdict(list)
+    for link in links:
+        people[link.jobopening_id].append(link.participant)
+    return people
+
+
 def weekly_view(*, user, team: Team) -> WeeklyView:
     today = oslo_today()
     weeks, rows = weekly_specialist_counts(team=team, today=today)
-    openings = list(
+    open_now = (
         job_openings_for(user)
         .filter(team=team, status=JobOpening.Status.OPEN)
         .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
-        .select_related("employer")
-        .prefetch_related(
-            Prefetch(
-                "matched_participants",
-                queryset=_visible_participants(user),
-                to_attr="visible_people",
-            )
-        )
-        .order_by(Coalesce("deadline", dt.date.max), "id")
     )
+    people = _visible_people_by_opening(user=user, openings=open_now)
+    openings = list(
+        open_now.select_related("employer").order_by(Coalesce("deadline", dt.date.max), "id")
+    )
+    for opening in openings:
+        opening.visible_people = people.get(opening.pk, [])
     totals = [sum(r.counts[i] for r in rows) for i in range(len(weeks))]
     return WeeklyView(
         team=team,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from fidelity.models import ItemScore, Review, ReviewEvent, ReviewExport, SampledRecord
@@ -128,18 +128,15 @@ def previous_review(review: Review) -> Review | None:
 
 
 def team_trend(review: Review) -> list[Review]:
-    """All final reviews of the team on this scale up to this one (oldest first), plus this one."""
-    rows = list(
+    """All final reviews of the team on this scale up to this one (oldest first), plus this one
+    (also while it is still a draft): one query either way."""
+    return list(
         with_totals(
             Review.objects.filter(
                 team_id=review.team_id, scale_id=review.scale_id, period_end__lte=review.period_end
-            ).filter(status=Review.Status.FINAL)
+            ).filter(Q(status=Review.Status.FINAL) | Q(pk=review.pk))
         ).order_by("period_end", "pk")
     )
-    if review.pk not in {r.pk for r in rows}:
-        current = with_totals(Review.objects.filter(pk=review.pk)).first()
-        rows.append(current)
-    return rows
 
 
 def reviews_list(qs: QuerySet) -> QuerySet:

@@ -34,7 +34,9 @@ IPS_STYLE = Style(
 )
 
 
-def _config(**overrides) -> dict:
+def chart_config(**overrides) -> dict:
+    """Keyword arguments for any pygal chart class: the shared style and no JavaScript, with
+    `overrides` (those that are not None) on top."""
     config = {
         "style": IPS_STYLE,
         "js": [],
@@ -58,7 +60,8 @@ def _config(**overrides) -> dict:
 _SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S)
 
 
-def _render(chart) -> str:
+def render_svg(chart) -> str:
+    """The chart as inline SVG, without pygal's <script>."""
     return _SCRIPT_RE.sub("", chart.render(is_unicode=True))
 
 
@@ -79,7 +82,7 @@ def bar_chart(
     cls = pygal.HorizontalBar if horizontal else pygal.Bar
     named = isinstance(series, dict)
     chart = cls(
-        **_config(
+        **chart_config(
             title=title,
             range=value_range,
             width=width,
@@ -96,7 +99,7 @@ def bar_chart(
             chart.add(name, list(values))
     else:
         chart.add(title, list(series))
-    return _render(chart)
+    return render_svg(chart)
 
 
 def line_chart(
@@ -113,7 +116,7 @@ def line_chart(
     """A line chart over `labels` (e.g. periods), one line per named series. Gaps (`None`)
     break the line instead of drawing it through zero."""
     chart = pygal.Line(
-        **_config(
+        **chart_config(
             title=title,
             range=value_range,
             width=width,
@@ -129,4 +132,4 @@ def line_chart(
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))
-    return _render(chart)
+    return render_svg(chart)

@@ -93,14 +93,15 @@ class World:
         )
         self._cache = {}
 
-    def _once(self, key, build):
+    def once(self, key, build):
+        """`build()` the first time `key` is asked for; the same object afterwards."""
         if key not in self._cache:
             self._cache[key] = build()
         return self._cache[key]
 
     @property
     def participant(self):
-        return self._once(
+        return self.once(
             "participant",
             lambda: ParticipantFactory(
                 team=self.team, job_specialist=self.specialist, name="Ola Deltaker"
@@ -109,7 +110,7 @@ class World:
 
     @property
     def other_participant(self):
-        return self._once(
+        return self.once(
             "other_participant",
             lambda: ParticipantFactory(
                 team=self.other_team, job_specialist=self.other_specialist, name="Berit Bergen"
@@ -118,7 +119,7 @@ class World:
 
     @property
     def referral(self):
-        return self._once(
+        return self.once(
             "referral",
             lambda: ReferralFactory(
                 team=self.team,
@@ -132,7 +133,7 @@ class World:
 
     @property
     def other_referral(self):
-        return self._once(
+        return self.once(
             "other_referral",
             lambda: ReferralFactory(
                 team=self.other_team,
@@ -144,13 +145,13 @@ class World:
 
     @property
     def employer(self):
-        return self._once(
+        return self.once(
             "employer", lambda: EmployerFactory(team=self.team, name="Rema 1000 Grünerløkka")
         )
 
     @property
     def other_employer(self):
-        return self._once(
+        return self.once(
             "other_employer", lambda: EmployerFactory(team=self.other_team, name="Bergen Bakeri AS")
         )
 

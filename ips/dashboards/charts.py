@@ -14,7 +14,7 @@ import pygal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ips.charts import IPS_STYLE, _config, _render
+from ips.charts import IPS_STYLE, chart_config, render_svg
 from ips.dashboards.measures import BENCHMARKS
 
 # Dash patterns tell the benchmark lines apart without colour.
@@ -58,7 +58,7 @@ def _blank(_value) -> str:
 def employment_rate_chart(*, title: str, labels: Sequence[str], rates: Sequence) -> str:
     """Employment rate per period as a line, with the IPS benchmarks as dashed reference lines."""
     chart = pygal.Line(
-        **_config(
+        **chart_config(
             title=title,
             range=(0, 100),
             show_legend=True,
@@ -78,7 +78,7 @@ def employment_rate_chart(*, title: str, labels: Sequence[str], rates: Sequence)
             formatter=_blank,
             stroke_style={"width": 1.5, "dasharray": dash},
         )
-    return _render(chart)
+    return render_svg(chart)
 
 
 def caseload_chart(*, title: str, rows: Sequence[dict], warning: int, limit: int) -> str:
@@ -97,7 +97,7 @@ def caseload_chart(*, title: str, rows: Sequence[dict], warning: int, limit: int
         {"label": limit_label, "value": limit},
     ]
     chart = pygal.Bar(
-        **_config(
+        **chart_config(
             title=title,
             range=(0, max(plain[-1], limit)),
             height=max(240, 60 + 40 * min(len(rows), 8)),
@@ -122,4 +122,4 @@ def caseload_chart(*, title: str, rows: Sequence[dict], warning: int, limit: int
         values.append({"value": n, "label": label, "color": colour})
     chart.x_labels = names
     chart.add(_("Aktive deltakere"), values)
-    return _render(chart)
+    return render_svg(chart)

@@ -156,6 +156,10 @@ def _leader_team(request):
 def _trend(team_ids, period, *, suppress: bool) -> list[dict]:
     quarters = periods.quarters_ending_with(period.end)
     rates = measures.employment_rate_trend(team_ids=team_ids, periods=quarters)
+    return _trend_rows(quarters, rates, suppress=suppress)
+
+
+def _trend_rows(quarters, rates, *, suppress: bool) -> list[dict]:
     return [
         {
             "label": periods.short_quarter_label(q),
@@ -268,14 +272,21 @@ REFERRALS_PER_PAGE = 25
 
 
 def _partner_team_figures(request, chosen):
-    rows = []
-    for t in teams_for(request.user).order_by("name", "id"):
-        outcomes = outcome_rows(
-            measures.outcomes(team_ids=[t.pk], period=chosen.period), suppress=True
-        )
-        trend = _trend([t.pk], chosen.period, suppress=True)
-        rows.append({"team": t, "outcomes": outcomes, "trend": trend})
-    return rows
+    """Outcomes and trend of every team the partner collaborates with: each measure is one
+    query grouped by team, so the page's query count does not grow with the number of teams."""
+    teams = list(teams_for(request.user).order_by("name", "id"))
+    team_ids = [t.pk for t in teams]
+    outcomes = measures.outcomes_per_team(team_ids=team_ids, period=chosen.period)
+    quarters = periods.quarters_ending_with(chosen.period.end)
+    trends = measures.employment_rate_trend.per_team(team_ids=team_ids, periods=quarters)
+    return [
+        {
+            "team": t,
+            "outcomes": outcome_rows(outcomes[t.pk], suppress=True),
+            "trend": _trend_rows(quarters, trends[t.pk], suppress=True),
+        }
+        for t in teams
+    ]
 
 
 @require_GET

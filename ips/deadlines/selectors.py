@@ -47,27 +47,30 @@ def specialists_for_filter(user) -> QuerySet[User]:
 
 
 def subject_labels(alerts: Iterable[Alert]) -> dict[tuple[str, int], object]:
-    """The referral, participant or user each alert is about, in one query per kind."""
+    """The referral, participant or user each alert is about.
+
+    One query per kind of subject, run whether or not the alerts include that kind, so a page's
+    query count does not depend on which rules happened to fire. (Team alerts need no label.)
+    """
     from participants.models import Participant
     from referrals.models import Referral
 
-    ids: dict[str, set[int]] = {kind: set() for kind in Alert.SubjectKind.values}
-    for alert in alerts:
-        ids[alert.subject_kind].add(alert.subject_id)
-    found: dict[tuple[str, int], object] = {}
-    loaders = {
-        Alert.SubjectKind.REFERRAL: lambda pks: Referral.objects.only(
-            "id", "person_name", "date_received"
-        ),
-        Alert.SubjectKind.PARTICIPANT: lambda pks: Participant.objects.only("id", "name"),
-        Alert.SubjectKind.SPECIALIST: lambda pks: User.objects.only(
+    alert_ids = [alert.pk for alert in alerts]
+    if not alert_ids:
+        return {}
+    subjects = {
+        Alert.SubjectKind.REFERRAL: Referral.objects.only("id", "person_name", "date_received"),
+        Alert.SubjectKind.PARTICIPANT: Participant.objects.only("id", "name"),
+        Alert.SubjectKind.SPECIALIST: User.objects.only(
             "id", "first_name", "last_name", "username"
         ),
     }
-    for kind, loader in loaders.items():
-        if ids[kind]:
-            for obj in loader(ids[kind]).filter(pk__in=ids[kind]):
-                found[(kind, obj.pk)] = obj
+    found: dict[tuple[str, int], object] = {}
+    for kind, queryset in subjects.items():
+        # A subquery, not a list of ids: an empty list would skip the query altogether.
+        ids = Alert.objects.filter(pk__in=alert_ids, subject_kind=kind).values("subject_id")
+        for obj in queryset.filter(pk__in=ids):
+            found[(kind, obj.pk)] = obj
     return found
 
 

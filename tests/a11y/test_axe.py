@@ -77,7 +77,7 @@ def _url_or_skip(name, kwargs_from, world):
         pytest.skip(f"{name} does not exist yet (page not built)")
 
 
-def _blocking_violations(page) -> list[str]:
+def blocking_violations(page) -> list[str]:
     results = Axe().run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
@@ -104,7 +104,7 @@ def test_page_has_no_serious_axe_violations_and_fits_360px(a11y_world, page, key
     page.wait_for_load_state("networkidle")
     assert response is not None and response.status == 200, f"{url} gave {response.status}"
 
-    problems = _blocking_violations(page)
+    problems = blocking_violations(page)
     assert not problems, f"{url}:\n" + "\n".join(problems)
 
     page.set_viewport_size(NARROW)
@@ -114,11 +114,11 @@ def test_page_has_no_serious_axe_violations_and_fits_360px(a11y_world, page, key
     screenshot(page, f"a11y-360-{key}")
     assert scroll_width <= NARROW["width"], (
         f"{url} scrolls sideways at 360 px (document is {scroll_width} px wide); "
-        f"too wide: {_too_wide(page)}"
+        f"too wide: {too_wide(page)}"
     )
 
 
-def _too_wide(page) -> list[str]:
+def too_wide(page) -> list[str]:
     """The outermost elements sticking out past the viewport (what to fix)."""
     return page.evaluate(
         """() => {

@@ -162,3 +162,38 @@ def test_each_selector_is_one_query(team_a, django_assert_num_queries):
             selector(team_ids=team_a, period=Q2)
     with django_assert_num_queries(1):
         measures.employment_rate_trend(team_ids=team_a, periods=[Q2] * 8)
+
+
+# --- Per team ---------------------------------------------------------------------------------------
+
+
+def test_per_team_gives_each_team_the_figures_it_has_alone(world, team_a):
+    empty = TeamFactory()
+    team_ids = [world.team.pk, world.other_team.pk, empty.pk]
+    per_team = measures.outcomes_per_team(team_ids=team_ids, period=Q2)
+    for team_id in team_ids:
+        assert per_team[team_id] == measures.outcomes(team_ids=[team_id], period=Q2)
+    assert per_team[world.team.pk]["days_to_employer_contact"].days == 61
+    assert per_team[world.other_team.pk]["working"] == 1
+    assert per_team[empty.pk]["employment_rate"].percent is None
+
+
+def test_per_team_trend_gives_each_team_its_own_trend(world, team_a):
+    quarters = [Period(D(2025, 1, 1), D(2025, 3, 31)), Q2]
+    team_ids = [world.team.pk, world.other_team.pk]
+    per_team = measures.employment_rate_trend.per_team(team_ids=team_ids, periods=quarters)
+    for team_id in team_ids:
+        assert per_team[team_id] == measures.employment_rate_trend(
+            team_ids=[team_id], periods=quarters
+        )
+    assert per_team[world.team.pk][1].percent == known.EXPECTED["rate"]
+
+
+def test_per_team_is_one_query_per_measure_whatever_the_number_of_teams(
+    world, team_a, django_assert_num_queries
+):
+    team_ids = [world.team.pk, world.other_team.pk, TeamFactory().pk]
+    with django_assert_num_queries(1):
+        measures.median_days_entry_to_first_job.per_team(team_ids=team_ids, period=Q2)
+    with django_assert_num_queries(len(measures.MEASURES) - 2):
+        measures.outcomes_per_team(team_ids=team_ids, period=Q2)

@@ -10,7 +10,13 @@ from django.urls import reverse
 from ips.deadlines.models import Alert
 from participants.models import ActionPlan, Contact, Goal, Job, Participant
 from referrals.models import Referral
-from tests.factories import EmployerFactory, today, valid_national_id
+from tests.factories import (
+    EmployerFactory,
+    ParticipantFactory,
+    TeamFactory,
+    today,
+    valid_national_id,
+)
 
 D = dt.date
 
@@ -103,6 +109,12 @@ def _queries(client, url) -> int:
         ),
         ("partner", "dashboards:partner", "?kind=quarter&year=2025&quarter=2", 24),
         ("partner", "dashboards:partner_export", "?table=referrals", 10),
+        (
+            "partner",
+            "dashboards:partner_export",
+            "?kind=quarter&year=2025&quarter=2&table=outcomes",
+            18,
+        ),
     ],
 )
 def test_dashboard_query_count_does_not_grow_with_the_data(world, role, url_name, query, pinned):
@@ -115,3 +127,24 @@ def test_dashboard_query_count_does_not_grow_with_the_data(world, role, url_name
     assert Participant.objects.filter(team=world.team).count() == 1000
     large = _queries(client, url)
     assert small == large == pinned, (small, large)
+
+
+def test_partner_dashboard_query_count_does_not_grow_with_the_number_of_teams(world):
+    """Each measure is one query grouped by team, not one query per team."""
+    client = world.client_for("partner")
+    url = reverse("dashboards:partner") + "?kind=quarter&year=2025&quarter=2"
+    client.get(url)  # warm up: the period preference row exists from here on
+    grow(world, 10, offset=0)
+    one_team = _queries(client, url)
+    for name in ("IPS Ullevål", "IPS Sinsen"):
+        team = TeamFactory(name=name)
+        team.partner_organisations.add(world.nav)
+        ParticipantFactory.create_batch(6, team=team, entry_date=D(2025, 1, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert [row["team"].name for row in response.context["team_rows"]] == [
+        "IPS Lovisenberg",
+        "IPS Sinsen",
+        "IPS Ullevål",
+    ]
+    assert one_team == len(ctx.captured_queries) == 24, (one_team, len(ctx.captured_queries))

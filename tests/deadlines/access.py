@@ -4,7 +4,7 @@ from tests.factories import AlertFactory
 
 
 def _alert_of_specialist(world):
-    alert = world._once(
+    alert = world.once(
         "deadline_alert",
         lambda: AlertFactory(
             team=world.team,

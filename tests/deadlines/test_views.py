@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from ips.audit.models import AccessEvent
 from ips.deadlines.models import Alert, AlertEvent
-from tests.factories import AlertFactory, ParticipantFactory
+from tests.factories import AlertFactory, ParticipantFactory, ReferralFactory
 
 URL = reverse("deadlines:alert_list")
 
@@ -73,6 +73,41 @@ def test_alert_list_query_count_is_independent_of_rows(world, rows, django_asser
     with django_assert_max_num_queries(14):
         response = client.get(URL)
     assert len(response.context["alerts"]) == min(rows, 25)
+
+
+def _alerts_of_the_other_kinds(world) -> None:
+    """A referral, a specialist and a team alert, owned by the specialist."""
+    referral = ReferralFactory(team=world.team, assigned_specialist=world.specialist)
+    for rule, kind, subject_id in (
+        ("first_meeting_overdue", Alert.SubjectKind.REFERRAL, referral.pk),
+        ("employer_contacts_low", Alert.SubjectKind.SPECIALIST, world.specialist.pk),
+        ("caseload_high", Alert.SubjectKind.TEAM, world.team.pk),
+    ):
+        AlertFactory(
+            team=world.team,
+            owner=world.specialist,
+            rule=rule,
+            subject_kind=kind,
+            subject_id=subject_id,
+        )
+
+
+@pytest.mark.parametrize(("role", "pinned"), [("specialist", 13), ("leader", 14)])
+def test_alert_list_query_count_is_independent_of_the_kinds_of_alert(
+    world, role, pinned, django_assert_num_queries
+):
+    """Subjects are fetched in one query per kind whether or not that kind is on the page."""
+    _alert(world, owner=world.specialist)
+    client = world.client_for(role)
+    client.get(URL)  # warm the session
+    with django_assert_num_queries(pinned):
+        client.get(URL)
+    _alerts_of_the_other_kinds(world)
+    with django_assert_num_queries(pinned):
+        response = client.get(URL)
+    shown = {(a.subject_kind, str(a.subject)) for a in response.context["alerts"]}
+    assert (Alert.SubjectKind.SPECIALIST, str(world.specialist)) in shown
+    assert {kind for kind, _label in shown} == set(Alert.SubjectKind.values)
 
 
 def test_owner_acknowledges_with_a_comment(world):

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.a11y.test_axe import NARROW, _blocking_violations, _too_wide
+from tests.a11y.test_axe import NARROW, blocking_violations, too_wide
 from tests.conftest import browser_login
 from tests.factories import EmployerContactFactory, JobOpeningFactory, today
 
@@ -45,7 +45,7 @@ def test_employer_page_is_accessible_and_fits_360px(world, page, key):
     response = page.goto(url)
     page.wait_for_load_state("networkidle")
     assert response is not None and response.status == 200
-    problems = _blocking_violations(page)
+    problems = blocking_violations(page)
     assert not problems, "\n".join(problems)
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= NARROW["width"], _too_wide(page)
+    assert width <= NARROW["width"], too_wide(page)

@@ -195,3 +195,21 @@ def test_demo_landscape_has_openings_to_share_at_the_meeting(db):
     assert response.status_code == 200
     assert len(response.context["view"].openings) == 3
     assert all(row.counts[0] >= 1 for row in response.context["view"].rows)
+
+
+def test_weekly_query_count_does_not_depend_on_there_being_job_openings(
+    world, leader_client, django_assert_num_queries
+):
+    """The matched people are read whether or not any opening is open; only the access-log
+    INSERT comes on top when the page shows somebody."""
+    url = reverse("employers:weekly")
+    leader_client.get(url)
+    with django_assert_num_queries(WEEKLY_QUERIES - 1):
+        leader_client.get(url)
+    opening = JobOpeningFactory(employer=world.employer, created_by=world.specialist)
+    with django_assert_num_queries(WEEKLY_QUERIES - 1):
+        leader_client.get(url)
+    opening.matched_participants.add(world.participant)
+    with django_assert_num_queries(WEEKLY_QUERIES):
+        response = leader_client.get(url)
+    assert [p.name for p in response.context["view"].openings[0].visible_people] == ["Ola Deltaker"]

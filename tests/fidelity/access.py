@@ -9,7 +9,7 @@ from tests.fidelity.factories import make_review
 
 
 def _review(world):
-    return world._once("fidelity_review", lambda: make_review(world))
+    return world.once("fidelity_review", lambda: make_review(world))
 
 
 def _review_kwargs(world):
@@ -22,7 +22,7 @@ def _item_kwargs(world):
 
 
 def _export_kwargs(world):
-    export = world._once(
+    export = world.once(
         "fidelity_export",
         lambda: ReviewExport.objects.create(
             requested_by=world.auditor, period="2026-H1", review_ids=[_review(world).pk]

@@ -223,6 +223,22 @@ def test_pdf_query_count_does_not_depend_on_participants(world, django_assert_nu
         review_pdf(review=review_for_page(Review.objects).get(pk=review.pk))
 
 
+def test_pdf_trend_is_one_query_for_a_draft_and_for_a_final_review(
+    world, django_assert_num_queries
+):
+    from fidelity.selectors import team_trend
+
+    earlier = make_review(world, period="2025-H2", scores=3, status="final")
+    current = make_review(world, period="2026-H1", scores=4)
+    with django_assert_num_queries(1):
+        draft_trend = team_trend(current)
+    Review.objects.filter(pk=current.pk).update(status=Review.Status.FINAL)
+    with django_assert_num_queries(1):
+        final_trend = team_trend(current)
+    for trend in (draft_trend, final_trend):
+        assert [(r.pk, r.total) for r in trend] == [(earlier.pk, 75), (current.pk, 100)]
+
+
 def test_period_export_runs_as_a_job_and_gives_a_zip(
     world, auditor_client, settings, tmp_path, django_capture_on_commit_callbacks
 ):

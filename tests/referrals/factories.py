@@ -34,7 +34,7 @@ def assigned_referral(world, **kwargs) -> Referral:
 
     if kwargs:
         return build()
-    return world._once("assigned_referral", build)
+    return world.once("assigned_referral", build)
 
 
 def give_caseload(specialist, team, n: int, **kwargs) -> None:
