@@ -90,6 +90,22 @@ def _form_page(request, participant, form, *, title: str, back: str, submit: str
     return render(request, "participants/participant_form.html", context)
 
 
+def _event_form_page(request, participant, form, save, *, done: str, title: str, submit: str):
+    """Job, education and status events: a valid POST is saved and leads back to the participant
+    page; otherwise (or when the service refuses it) the form is shown again with what was typed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(_detail_url(participant))
+    return _form_page(
+        request, participant, form, title=title, back=_detail_url(participant), submit=submit
+    )
+
+
 def _detail_url(participant) -> str:
     return reverse("participants:detail", kwargs={"pk": participant.pk})
 
@@ -584,21 +600,13 @@ def plan_pdf(request, pk):
 def job_start(request, pk):
     participant = _participant(request, pk, what="job start", edit=True)
     employers = employers_for(request.user).filter(archived_at__isnull=True).order_by("name")
-    form = JobStartForm(request.POST or None, employers=employers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.job_start(participant=participant, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Jobbstarten er registrert."))
-            return redirect(_detail_url(participant))
-    return _form_page(
+    return _event_form_page(
         request,
         participant,
-        form,
+        JobStartForm(request.POST or None, employers=employers),
+        lambda data: services.job_start(participant=participant, by=request.user, **data),
+        done=_("Jobbstarten er registrert."),
         title=_("Registrer jobbstart"),
-        back=_detail_url(participant),
         submit=_("Registrer jobbstart"),
     )
 
@@ -607,22 +615,14 @@ def job_start(request, pk):
 def job_end(request, pk, job_pk):
     participant = _participant(request, pk, what="job end", edit=True)
     job = _child_or_404(participant, "job", job_pk)
-    form = JobEndForm(request.POST or None, instance=job)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.job_end(job=job, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Jobbslutten er registrert."))
-            return redirect(_detail_url(participant))
-    return _form_page(
+    return _event_form_page(
         request,
         participant,
-        form,
+        JobEndForm(request.POST or None, instance=job),
+        lambda data: services.job_end(job=job, by=request.user, **data),
+        done=_("Jobbslutten er registrert."),
         title=_("Registrer at jobben slutter: %(title)s, %(employer)s")
         % {"title": job.title, "employer": job.employer.name},
-        back=_detail_url(participant),
         submit=_("Registrer slutt"),
     )
 
@@ -630,21 +630,13 @@ def job_end(request, pk, job_pk):
 @login_required
 def education_start(request, pk):
     participant = _participant(request, pk, what="education", edit=True)
-    form = EducationStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.education_start(participant=participant, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Utdanningen er registrert."))
-            return redirect(_detail_url(participant))
-    return _form_page(
+    return _event_form_page(
         request,
         participant,
-        form,
+        EducationStartForm(request.POST or None),
+        lambda data: services.education_start(participant=participant, by=request.user, **data),
+        done=_("Utdanningen er registrert."),
         title=_("Registrer utdanning"),
-        back=_detail_url(participant),
         submit=_("Registrer utdanning"),
     )
 
@@ -653,21 +645,13 @@ def education_start(request, pk):
 def education_end(request, pk, education_pk):
     participant = _participant(request, pk, what="education", edit=True)
     episode = _child_or_404(participant, "education", education_pk)
-    form = EducationEndForm(request.POST or None, instance=episode)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.education_end(episode=episode, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Utdanningen er registrert som avsluttet."))
-            return redirect(_detail_url(participant))
-    return _form_page(
+    return _event_form_page(
         request,
         participant,
-        form,
+        EducationEndForm(request.POST or None, instance=episode),
+        lambda data: services.education_end(episode=episode, by=request.user, **data),
+        done=_("Utdanningen er registrert som avsluttet."),
         title=_("Avslutt utdanning: %(p)s") % {"p": episode.programme},
-        back=_detail_url(participant),
         submit=_("Registrer slutt"),
     )
 
@@ -675,25 +659,14 @@ def education_end(request, pk, education_pk):
 @login_required
 def status_change(request, pk):
     participant = _participant(request, pk, what="status", edit=True)
-    form = StatusForm(request.POST or None, initial={"status": participant.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participant_change_status(
-                participant=participant,
-                to_status=form.cleaned_data["status"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Statusen er endret."))
-            return redirect(_detail_url(participant))
-    return _form_page(
+    return _event_form_page(
         request,
         participant,
-        form,
+        StatusForm(request.POST or None, initial={"status": participant.status}),
+        lambda data: services.participant_change_status(
+            participant=participant, to_status=data["status"], by=request.user, note=data["note"]
+        ),
+        done=_("Statusen er endret."),
         title=_("Endre status"),
-        back=_detail_url(participant),
         submit=_("Lagre status"),
     )
