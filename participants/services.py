@@ -351,18 +351,28 @@ def job_start(
     return job
 
 
-def job_end(*, job: Job, by, end_date: dt.date, end_reason: str, end_note: str = "") -> Job:
-    """End a job (date ≥ start, reason required). When the person has no other ordinary job
-    left, the status goes back to job search: support continues after a job ends."""
+def _end_validate(*, start_date, end_date, end_reason: str, reason_missing: str) -> None:
+    """An ending needs a reason and a date between the start and today (field errors)."""
     errors = {}
     if not end_reason:
-        errors["end_reason"] = _("Oppgi hvorfor jobben sluttet.")
-    if end_date < job.start_date:
+        errors["end_reason"] = reason_missing
+    if end_date < start_date:
         errors["end_date"] = END_BEFORE_START
     elif end_date > oslo_today():
         errors["end_date"] = FUTURE_DATE
     if errors:
         raise ValidationError(errors)
+
+
+def job_end(*, job: Job, by, end_date: dt.date, end_reason: str, end_note: str = "") -> Job:
+    """End a job (date ≥ start, reason required). When the person has no other ordinary job
+    left, the status goes back to job search: support continues after a job ends."""
+    _end_validate(
+        start_date=job.start_date,
+        end_date=end_date,
+        end_reason=end_reason,
+        reason_missing=_("Oppgi hvorfor jobben sluttet."),
+    )
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if job.end_date is not None:
@@ -422,15 +432,12 @@ def education_start(
 def education_end(
     *, episode: EducationEpisode, by, end_date: dt.date, end_reason: str
 ) -> EducationEpisode:
-    errors = {}
-    if not end_reason:
-        errors["end_reason"] = _("Oppgi hvorfor utdanningen sluttet.")
-    if end_date < episode.start_date:
-        errors["end_date"] = END_BEFORE_START
-    elif end_date > oslo_today():
-        errors["end_date"] = FUTURE_DATE
-    if errors:
-        raise ValidationError(errors)
+    _end_validate(
+        start_date=episode.start_date,
+        end_date=end_date,
+        end_reason=end_reason,
+        reason_missing=_("Oppgi hvorfor utdanningen sluttet."),
+    )
     with transaction.atomic():
         episode = EducationEpisode.objects.select_for_update().get(pk=episode.pk)
         if episode.end_date is not None:
