@@ -213,7 +213,12 @@ def contact_log(request, pk):
                 return redirect(_detail_url(participant))
     else:
         form = ContactForm()
-    context = {"participant": participant, "form": form, "origin": origin}
+    context = {
+        "participant": participant,
+        "form": form,
+        "origin": origin,
+        "in_dialog": bool(request.htmx),
+    }
     if request.htmx:
         response = render(request, "participants/partials/contact_form.html", context)
         if request.method == "POST":

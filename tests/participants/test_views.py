@@ -235,6 +235,18 @@ def test_contact_logged_from_the_caseload_returns_the_updated_row(world, special
     assert (contact.logged_by, contact.place) == (world.specialist, "community")
 
 
+def test_contact_page_opened_from_my_day_posts_a_plain_form(world, specialist_client):
+    # "Min dag" links to the form as a page of its own. With the dialog's hx-post, htmx found no
+    # #timeline on that page and sent nothing: "Lagre" silently saved nothing.
+    url = reverse("participants:contact_log", kwargs={"pk": world.participant.pk})
+    html = specialist_client.get(url).content.decode()
+    assert "hx-post" not in html
+    assert "data-dialog-close" not in html  # "Avbryt" is a link back, not a dialog button
+    assert "Avbryt</a>" in html
+    dialog = specialist_client.get(url + "?fra=detail", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-target="#timeline"' in dialog
+
+
 def test_contact_edit_keeps_history_and_shows_earlier_versions(world, specialist_client):
     c = ContactFactory(participant=world.participant, note="Skrivefeil")
     url = reverse(
