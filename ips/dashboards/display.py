@@ -12,27 +12,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from ips.dashboards.measures import DEFINITIONS, MEASURES, Median, Ratio
-
-RULE_LABELS = {
-    "first_meeting_overdue": gettext_lazy("Første møte ikke holdt innen en uke"),
-    "referral_unassigned": gettext_lazy("Henvisning ikke tildelt innen to dager"),
-    "job_search_overdue": gettext_lazy("Ingen arbeidsgiverkontakt innen 30 dager"),
-    "caseload_high": gettext_lazy("Portefølje over varselgrensen"),
-    "caseload_over_limit": gettext_lazy("Portefølje over bruddgrensen"),
-    "profile_missing": gettext_lazy("Yrkesprofil ikke startet innen 21 dager"),
-    "plan_review_due": gettext_lazy("Handlingsplan mangler eller ikke gjennomgått"),
-    "no_contact_30_days": gettext_lazy("Ingen kontakt på 30 dager"),
-    "job_start_followup": gettext_lazy("Ingen kontakt etter jobbstart"),
-    "job_loss_followup": gettext_lazy("Ingen kontakt etter jobbslutt"),
-    "employer_contacts_low": gettext_lazy("For få arbeidsgiverkontakter forrige uke"),
-}
-
-
-def rule_label(code: str) -> str:
-    return str(RULE_LABELS.get(code, code))
 
 
 @dataclass(frozen=True)
@@ -76,7 +58,10 @@ def median_figure(m: Median, *, suppress: bool) -> Figure:
     if m.cases < _threshold(suppress):
         return Figure(_("skjult (%(small)s)") % {"small": small_text()}, None, suppressed=True)
     days = formats.number_format(round(m.days, 1), 0 if float(m.days).is_integer() else 1)
-    return Figure(_("%(days)s dager (n = %(n)s)") % {"days": days, "n": m.cases}, m.days)
+    text = ngettext(
+        "%(days)s dag (n = %(n)s)", "%(days)s dager (n = %(n)s)", 1 if m.days == 1 else 2
+    )
+    return Figure(text % {"days": days, "n": m.cases}, m.days)
 
 
 def figure(value, *, suppress: bool) -> Figure:

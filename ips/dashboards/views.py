@@ -17,11 +17,12 @@ from ips.audit.models import AccessEvent
 from ips.audit.services import access_events_record_many
 from ips.dashboards import charts, measures, periods, selectors
 from ips.dashboards.csv_export import csv_response
-from ips.dashboards.display import figure, outcome_rows, rule_label
+from ips.dashboards.display import figure, outcome_rows
 from ips.dashboards.forms import PeriodForm, default_choice, initial_from_choice
 from ips.dashboards.models import PeriodPreference
 from ips.dashboards.services import period_preference_save
 from ips.dates import oslo_today
+from ips.deadlines.rules import rule_title
 from participants.models import Contact
 
 # URL names built by other apps; a link appears once its page exists.
@@ -119,7 +120,7 @@ def my_day(request):
             "today": today,
             "week": week,
             "month": month,
-            "alerts": [(a, rule_label(a.rule)) for a in alerts],
+            "alerts": [(a, rule_title(a.rule)) for a in alerts],
             "quiet": quiet,
             "goals": goals,
             "employer_contacts": employer_contacts,
@@ -187,7 +188,7 @@ def _team_data(request):
     caseload = selectors.caseload_per_specialist(team=team)
     intake = selectors.intake_summary(user=request.user, team=team, today=today)
     alerts = [
-        row | {"label": rule_label(row["rule"])}
+        row | {"label": rule_title(row["rule"])}
         for row in selectors.open_alerts_per_rule(user=request.user, team=team)
     ]
     outcomes = outcome_rows(measures.outcomes(team_ids=[team.pk], period=period), suppress=False)

@@ -35,8 +35,8 @@ def test_open_alerts_come_first_and_only_my_own(world, specialist_client):
     )
     html = specialist_client.get(URL).content.decode()
     assert "Ingen kontakt på 30 dager" in html
-    assert "Yrkesprofil ikke startet" not in html  # the teammate's
-    assert "Handlingsplan mangler" not in html  # resolved
+    assert "Yrkesprofil mangler" not in html  # the teammate's
+    assert "Handlingsplanen bør gjennomgås" not in html  # resolved
     assert html.index("Åpne varsler") < html.index("Lengst siden kontakt")
 
 
