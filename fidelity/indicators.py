@@ -16,9 +16,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Count,
     DateField,
     Exists,
@@ -142,8 +144,26 @@ def active_participants(w: Window):
     )
 
 
+class InArray(Func):
+    """`value = ANY(array)` as a filter expression."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def of_team(w: Window, field: str = "participant_id") -> InArray:
+    """The team's records: `participant_id = ANY(ARRAY(SELECT id FROM the team's participants))`.
+    A plain join lets PostgreSQL hash the whole country's jobs or contacts; with the ids as an
+    array it probes the participant index once per person, so the cost follows the team's size,
+    not the size of the database."""
+    return InArray(
+        F(field), ArraySubquery(Participant.objects.filter(team_id=w.team_id).values("id"))
+    )
+
+
 def _jobs_held(w: Window):
-    return Job.objects.filter(participant__team_id=w.team_id, start_date__lte=w.end).filter(
+    return Job.objects.filter(of_team(w), start_date__lte=w.end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=w.start)
     )
 
@@ -348,7 +368,7 @@ def follow_along_timing(w: Window) -> Indicator:
     started = Q(start_date__range=(w.start, w.end))
     ended = Q(end_date__range=(w.start, w.end))
     row = (
-        Job.objects.filter(participant__team_id=w.team_id)
+        Job.objects.filter(of_team(w))
         .filter(started | ended)
         .annotate(start_ok=_contact_within("start_date"), end_ok=_contact_within("end_date"))
         .aggregate(
@@ -378,9 +398,7 @@ def follow_along_timing(w: Window) -> Indicator:
 
 
 def community_time(w: Window) -> Indicator:
-    row = Contact.objects.filter(
-        participant__team_id=w.team_id, contact_date__range=(w.start, w.end)
-    ).aggregate(
+    row = Contact.objects.filter(of_team(w), contact_date__range=(w.start, w.end)).aggregate(
         community=Sum("duration_minutes", filter=Q(place__in=Contact.COMMUNITY_PLACES)),
         known=Sum("duration_minutes", filter=~Q(place="")),
         unknown=Sum("duration_minutes", filter=Q(place="")),
