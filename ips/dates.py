@@ -10,5 +10,11 @@ def oslo_today() -> dt.date:
     return timezone.localdate()
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in Europe/Oslo, as an aware datetime. `at < end_of_day(d)`
+    means "on or before d, Oslo time" and, unlike `at__date__lte`, can use an index on `at`."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
 def days_between(start: dt.date, end: dt.date) -> int:
     return (end - start).days

@@ -133,7 +133,10 @@ class ParticipantStatusEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["participant", "at"], name="participant_event_idx")]
+        # (participant, at, id): "status on a day" is one index step per person (dashboards).
+        indexes = [
+            models.Index(fields=["participant", "at", "id"], name="participant_event_at_idx")
+        ]
 
 
 # --- Vocational profile (yrkesprofil) ---------------------------------------------------------------

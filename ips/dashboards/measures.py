@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
+from ips.dates import end_of_day
 from participants.models import EducationEpisode, Job, Participant, ParticipantStatusEvent
 from referrals.models import Referral
 
@@ -129,9 +130,13 @@ def _status_on(day: dt.date):
     with no events at all, the current status is all we know.
     """
     events = ParticipantStatusEvent.objects.filter(participant=OuterRef("pk"))
-    last_before = events.filter(at__date__lte=day).order_by("-at", "-id").values("to_status")[:1]
+    # `at` against an instant (not at__date) so each lookup is one step along the
+    # (participant, at, id) index instead of a filter and sort per person and period.
+    last_before = (
+        events.filter(at__lt=end_of_day(day)).order_by("-at", "-id").values("to_status")[:1]
+    )
     first_after = (
-        events.filter(at__date__gt=day)
+        events.filter(at__gte=end_of_day(day))
         .order_by("at", "id")
         .annotate(before=NullIf(F("from_status"), Value("")))
         .values("before")[:1]

@@ -1,15 +1,17 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from ips.dashboards import measures
 from ips.dashboards.measures import Period
-from participants.models import Participant
+from participants.models import Participant, ParticipantStatusEvent
 from tests.dashboards import known
 from tests.factories import EducationEpisodeFactory, JobFactory, ParticipantFactory, TeamFactory
 
 D = dt.date
 Q2 = known.Q2_2025
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 @pytest.fixture
@@ -197,3 +199,29 @@ def test_per_team_is_one_query_per_measure_whatever_the_number_of_teams(
         measures.median_days_entry_to_first_job.per_team(team_ids=team_ids, period=Q2)
     with django_assert_num_queries(len(measures.MEASURES) - 2):
         measures.outcomes_per_team(team_ids=team_ids, period=Q2)
+
+
+@pytest.mark.parametrize(
+    ("closed_at_oslo", "active_on_last_day"),
+    [
+        (
+            dt.datetime(2025, 6, 30, 23, 30, tzinfo=OSLO),
+            False,
+        ),  # closed late on the last evening (Oslo)
+        (
+            dt.datetime(2025, 7, 1, 0, 30, tzinfo=OSLO),
+            True,
+        ),  # closed just after midnight: still active then
+    ],
+)
+def test_status_on_the_last_day_follows_oslo_midnight(world, closed_at_oslo, active_on_last_day):
+    p = ParticipantFactory(
+        team=world.team, status=Participant.Status.CLOSED, entry_date=D(2025, 1, 1)
+    )
+    event = ParticipantStatusEvent.objects.create(
+        participant=p, from_status=Participant.Status.JOB_SEARCH, to_status=p.status
+    )
+    # `at` is auto_now_add: place the event by update.
+    ParticipantStatusEvent.objects.filter(pk=event.pk).update(at=closed_at_oslo)
+    expected = 1 if active_on_last_day else 0
+    assert measures.active_caseload(team_ids=[world.team.pk], period=Q2) == expected
