@@ -12,6 +12,7 @@ from django.db.models.functions import TruncHour
 from ips.access import scope_for
 from ips.accounts.models import Membership
 from ips.audit.models import AccessEvent
+from ips.dates import end_of_day
 
 
 def access_events_for_leader(*, user) -> QuerySet[AccessEvent]:
@@ -47,10 +48,11 @@ def access_events_search(
             | Q(user__first_name__icontains=person)
             | Q(user__last_name__icontains=person)
         )
+    # Oslo days as instants, so the (…, at) indexes apply.
     if date_from:
-        qs = qs.filter(at__date__gte=date_from)
+        qs = qs.filter(at__gte=end_of_day(date_from - dt.timedelta(days=1)))
     if date_to:
-        qs = qs.filter(at__date__lte=date_to)
+        qs = qs.filter(at__lt=end_of_day(date_to))
     if action:
         qs = qs.filter(action=action)
     return qs.order_by("-at", "-id")
