@@ -8,7 +8,13 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     from ips.config_guard import load_settings_or_exit
+    from ips.embedded import developer_defaults
 
+    if developer_defaults(os.environ):
+        sys.stderr.write(
+            "ips: nothing configured in the environment: local development settings "
+            "(DEBUG=true, the database of `make run`).\n"
+        )
     load_settings_or_exit()
     execute_from_command_line(sys.argv)
 

@@ -84,6 +84,28 @@ def _local_env(*, debug: bool) -> dict[str, str]:
     return env
 
 
+CONFIG_VARIABLES = ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "REDIS_URL")
+
+
+def developer_defaults(environ) -> bool:
+    """`manage.py` on a checkout with nothing configured (none of CONFIG_VARIABLES set) runs as a
+    developer's machine: DEBUG on, the database of `make run` (var/pgdata, while it runs), Redis
+    on 127.0.0.1. Any configured variable turns this off, so a deployment (which sets them all,
+    and starts through wsgi.py, which never calls this) keeps the strict checks."""
+    if any(environ.get(name) for name in CONFIG_VARIABLES):
+        return False
+    socket_dir = quote(str(VAR / "pgdata"), safe="")
+    defaults = _local_env(debug=True) | {
+        "DATABASE_URL": f"postgres://postgres@{socket_dir}/ips",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        # One-off commands: no pool, so a stopped database fails at once instead of after 10 s.
+        "DATABASE_POOL": "false",
+    }
+    for name, value in defaults.items():
+        environ.setdefault(name, value)
+    return True
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 

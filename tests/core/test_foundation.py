@@ -113,6 +113,33 @@ def test_bad_configuration_stops_with_one_clear_line(overrides, message):
     assert message in lines[0]
 
 
+def test_manage_py_on_an_unconfigured_checkout_uses_development_settings():
+    """A developer's `python manage.py makemigrations --check` works without any setup, and says
+    which settings it used; one configured variable brings back the strict checks."""
+    bare = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BASE_DIR,
+        env=bare,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    assert "local development settings" in result.stderr
+    strict = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=bare | {"DEBUG": "false"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert strict.returncode == 2
+    assert "must be set" in strict.stderr
+
+
 def test_production_settings_pass_the_deploy_check():
     result = _manage(
         "check",
