@@ -90,10 +90,12 @@ def scale_load(data: dict, *, Scale, Section, Item):  # noqa: N803 - historical 
 SCALE_FILES = ("ips15.json", "ips25.json")  # IPS-25 last: it is the default
 
 
-def scales_ensure_loaded() -> None:
-    """Load the bundled scales that are missing. They normally come from the data migration;
-    a flushed database (transactional tests) lacks them, and demo seeding needs them."""
-    from fidelity.models import Item, Scale, Section
+def scales_ensure_loaded(*, Scale=None, Section=None, Item=None) -> None:  # noqa: N803
+    """Load the bundled scales that are missing. The data migration calls this with its
+    historical models; demo seeding and tests call it without, because a flushed database
+    (transactional tests) lacks the migration's rows."""
+    if Scale is None:
+        from fidelity.models import Item, Scale, Section
 
     for filename in SCALE_FILES:
         data = scale_data_read(SCALES_DIR / filename)

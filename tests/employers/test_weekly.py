@@ -169,25 +169,12 @@ def test_weekly_query_count_does_not_grow_with_contacts(
     assert response.status_code == 200
 
 
-def _fidelity_scales_loaded():
-    """The demo seed starts a fidelity review. The scales come from a data migration, which a
-    transactional (browser) test earlier in the run may have flushed away."""
-    from fidelity.models import Item, Scale, Section
-    from fidelity.scale_loader import SCALES_DIR, scale_data_read, scale_load
-
-    for filename in ("ips15.json", "ips25.json"):
-        data = scale_data_read(SCALES_DIR / filename)
-        if not Scale.objects.filter(code=data["code"]).exists():
-            scale_load(data, Scale=Scale, Section=Section, Item=Item)
-
-
 def test_demo_landscape_has_openings_to_share_at_the_meeting(db):
     from django.test import Client
 
     from ips.accounts.models import User
     from ips.demo.small import seed
 
-    _fidelity_scales_loaded()
     assert seed()
     client = Client()
     client.force_login(User.objects.get(username="leder"))

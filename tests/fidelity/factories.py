@@ -2,18 +2,15 @@
 
 import datetime as dt
 
-from fidelity.models import Item, ItemScore, Review, Scale, Section
-from fidelity.scale_loader import SCALES_DIR, scale_data_read, scale_load
+from fidelity.models import ItemScore, Review, Scale
+from fidelity.scale_loader import scales_ensure_loaded
 from fidelity.services import review_create
 
 
 def ensure_scales() -> None:
     """The scales come from a data migration; a transactional (browser) test flushes them, and
     with --reuse-db later runs would miss them. Load them again when missing."""
-    for filename in ("ips15.json", "ips25.json"):
-        data = scale_data_read(SCALES_DIR / filename)
-        if not Scale.objects.filter(code=data["code"]).exists():
-            scale_load(data, Scale=Scale, Section=Section, Item=Item)
+    scales_ensure_loaded()
 
 
 def scale(code: str = "IPS-25") -> Scale:
