@@ -19,15 +19,11 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
-    Aggregate,
-    BooleanField,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -42,26 +38,12 @@ from django.utils.translation import gettext as _
 from employers.models import EmployerContact, EmployerContactParticipant
 from ips.accounts.models import Membership, Team
 from ips.dates import oslo_today
+from ips.db import DaysBetween, InArray, Percentile50
 from participants.models import Contact, Job, Participant
 
 FOLLOW_UP_DAYS = 3
 RAPID_SEARCH_DAYS = 30
 OUTREACH_DAYS = 30
-
-
-class Median(Aggregate):
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-    allow_distinct = False
-
-
-class DaysBetween(Func):
-    """later - earlier in whole days (PostgreSQL date subtraction gives an integer)."""
-
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
 
 
 class SubqueryCount(Subquery):
@@ -144,14 +126,6 @@ def active_participants(w: Window):
     )
 
 
-class InArray(Func):
-    """`value = ANY(array)` as a filter expression."""
-
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
-
-
 def of_team(w: Window, field: str = "participant_id") -> InArray:
     """The team's records: `participant_id = ANY(ARRAY(SELECT id FROM the team's participants))`.
     A plain join lets PostgreSQL hash the whole country's jobs or contacts; with the ids as an
@@ -218,7 +192,7 @@ def rapid_search(w: Window) -> Indicator:
         entrants=Count("id"),
         due=Count("id", filter=due),
         within=Count("id", filter=Q(days__lte=RAPID_SEARCH_DAYS)),
-        median=Median("waited", filter=due),
+        median=Percentile50("waited", filter=due),
     )
     median = row["median"]
     share = _pct(row["within"], row["due"])

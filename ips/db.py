@@ -1,4 +1,4 @@
-"""Small database helpers shared by the models' constraints."""
+"""Small PostgreSQL expressions shared by the models' constraints and the read-side queries."""
 
 from django.db import models
 
@@ -15,3 +15,32 @@ class OsloToday(models.Func):
 
     def __init__(self):
         super().__init__()
+
+
+class Percentile50(models.Aggregate):
+    """PostgreSQL's continuous median: percentile_cont(0.5) WITHIN GROUP (ORDER BY x)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Percentile50"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = models.FloatField()
+
+
+class DaysBetween(models.Func):
+    """`later - earlier` for two dates: in PostgreSQL date minus date is a whole number of days."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = models.IntegerField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+
+class InArray(models.Func):
+    """`value = ANY(array)` as a filter expression, e.g. with an ArraySubquery of ids: the planner
+    then probes an index per id instead of hash-joining a whole table."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = models.BooleanField()

@@ -20,13 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Aggregate,
     Count,
     Exists,
     F,
-    FloatField,
     Func,
-    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -39,6 +36,7 @@ from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 from ips.dates import end_of_day
+from ips.db import DaysBetween, Percentile50
 from participants.models import EducationEpisode, Job, Participant, ParticipantStatusEvent
 from referrals.models import Referral
 
@@ -82,26 +80,6 @@ class Median:
 
     days: float | None
     cases: int
-
-
-class Percentile50(Aggregate):
-    """PostgreSQL's continuous median: percentile_cont(0.5) WITHIN GROUP (ORDER BY x)."""
-
-    function = "PERCENTILE_CONT"
-    name = "Percentile50"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-class DaysBetween(Func):
-    """`later - earlier` for two dates: in PostgreSQL date minus date is a whole number of days."""
-
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
-
-    def __init__(self, later, earlier):
-        super().__init__(later, earlier)
 
 
 class AddDays(Func):
@@ -216,6 +194,21 @@ def _median(row: dict) -> Median:
     return Median(row.get("days"), row.get("cases", 0))
 
 
+def _ordinary_starts(model, team_ids: list[int], period: Period) -> _Query:
+    """Rows of `model` (a job or an education episode) that are ordinary and started inside
+    the period."""
+    return _Query(
+        model.objects.filter(
+            participant__team_id__in=team_ids,
+            is_ordinary=True,
+            start_date__range=(period.start, period.end),
+        ),
+        "participant__team_id",
+        {"n": Count("pk")},
+        _count,
+    )
+
+
 # --- The measures ----------------------------------------------------------------------------------
 
 
@@ -282,31 +275,13 @@ def employment_rate_trend(*, team_ids: list[int], periods: Sequence[Period]) -> 
 def job_starts(*, team_ids: list[int], period: Period) -> _Query:
     """New job starts: ordinary jobs with a start date inside the period (a person starting two
     jobs counts twice). Work-training places are not counted."""
-    return _Query(
-        Job.objects.filter(
-            participant__team_id__in=team_ids,
-            is_ordinary=True,
-            start_date__range=(period.start, period.end),
-        ),
-        "participant__team_id",
-        {"n": Count("pk")},
-        _count,
-    )
+    return _ordinary_starts(Job, team_ids, period)
 
 
 @Measure
 def education_starts(*, team_ids: list[int], period: Period) -> _Query:
     """Education starts: ordinary education or courses started inside the period."""
-    return _Query(
-        EducationEpisode.objects.filter(
-            participant__team_id__in=team_ids,
-            is_ordinary=True,
-            start_date__range=(period.start, period.end),
-        ),
-        "participant__team_id",
-        {"n": Count("pk")},
-        _count,
-    )
+    return _ordinary_starts(EducationEpisode, team_ids, period)
 
 
 @Measure
