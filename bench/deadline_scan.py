@@ -51,8 +51,8 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ips.deadlines.engine import scan
-    from ips.deadlines.models import Alert
+    from deadlines.engine import scan
+    from deadlines.models import Alert
     from ips.demo import national
 
     call_command("migrate", verbosity=0)
@@ -75,7 +75,7 @@ def main() -> int:
         f"data: {total:,} participants ({active:,} active), {contacts:,} contacts, "
         f"{employer_contacts:,} employer contacts, {jobs:,} jobs"
     )
-    from ips.deadlines.rules import RULES
+    from deadlines.rules import RULES
 
     labels = ("scan 1", "scan 2 (steady state)", "scan 3 (steady state)")
     for label in labels:

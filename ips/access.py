@@ -262,7 +262,7 @@ def can_edit_employer(user, employer) -> bool:
 
 
 def alerts_for(user) -> QuerySet:
-    from ips.deadlines.models import Alert
+    from deadlines.models import Alert
 
     s = scope_for(user)
     q = Q(pk__in=[])
@@ -276,7 +276,7 @@ def alerts_for(user) -> QuerySet:
 
 
 def alert_get_for_user(*, user, pk):
-    from ips.deadlines.models import Alert
+    from deadlines.models import Alert
 
     try:
         return alerts_for(user).get(pk=pk)

@@ -14,8 +14,8 @@ from employers.models import EmployerContactParticipant
 from ips.access import participants_for, scope_for
 from ips.accounts.models import Membership, User
 from ips.dates import oslo_today
-from ips.deadlines.models import Alert
-from ips.deadlines.rules import rule_title
+from deadlines.models import Alert
+from deadlines.rules import rule_title
 from participants.models import (
     Contact,
     EducationEpisode,

@@ -9,7 +9,7 @@ from stdnum.no import fodselsnummer
 from employers.models import Employer, EmployerContact, EmployerContactPerson, JobOpening
 from fidelity.models import Review, Scale
 from ips.accounts.models import Membership, Organisation, Team, User
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 from participants.models import (
     ActionPlan,
     Contact,

@@ -3,7 +3,7 @@ import datetime as dt
 from django.urls import reverse
 
 from ips.audit.models import AccessEvent
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 from participants.models import Contact, Participant
 from tests.factories import (
     ActionPlanFactory,

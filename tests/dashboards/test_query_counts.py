@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 from participants.models import ActionPlan, Contact, Goal, Job, Participant
 from referrals.models import Referral
 from tests.factories import (

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from ips.celery import app
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 from tests.conftest import World
 from tests.factories import ParticipantFactory, today
 

@@ -6,7 +6,7 @@ import pytest
 
 from employers.models import EmployerContactParticipant
 from ips.accounts.models import Membership
-from ips.deadlines.models import Alert, TeamRuleSetting
+from deadlines.models import Alert, TeamRuleSetting
 from participants.models import Contact, Participant
 from referrals.models import Referral
 from tests.deadlines.conftest import TODAY, days_ago

@@ -27,7 +27,7 @@ from pypdf import PdfReader
 
 from fidelity.periods import period_for
 from ips.dates import oslo_today
-from ips.deadlines.engine import scan
+from deadlines.engine import scan
 from referrals.models import Referral, ReferralEvent
 from tests.conftest import ARTIFACTS, browser_login, screenshot
 from tests.factories import valid_national_id

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ips.access import alerts_for, scope_for
 from ips.accounts.models import Membership, User
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 
 UNRESOLVED = (Alert.State.OPEN, Alert.State.ACKNOWLEDGED)
 

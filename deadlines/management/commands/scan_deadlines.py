@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ips.deadlines.engine import scan
-from ips.deadlines.rules import RULES_BY_CODE
+from deadlines.engine import scan
+from deadlines.rules import RULES_BY_CODE
 
 
 class Command(BaseCommand):

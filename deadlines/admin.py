@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ips.deadlines.models import Alert, DigestLog, TeamRuleSetting
+from deadlines.models import Alert, DigestLog, TeamRuleSetting
 
 
 @admin.register(TeamRuleSetting)

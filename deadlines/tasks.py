@@ -9,7 +9,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from ips.deadlines import engine, services
+from deadlines import engine, services
 
 logger = logging.getLogger(__name__)
 

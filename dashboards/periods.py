@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from ips.dashboards.measures import Period
+from dashboards.measures import Period
 
 QUARTER = "quarter"
 HALF = "half"

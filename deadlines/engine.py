@@ -24,7 +24,7 @@ import pghistory
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ips.deadlines.rules import RULES, RULES_BY_CODE, Rule
+from deadlines.rules import RULES, RULES_BY_CODE, Rule
 
 # One statement per rule. The breaching set is computed once (MATERIALIZED) and feeds both the
 # UPDATE (subjects that no longer breach) and the upsert (subjects that do); the two touch
@@ -107,7 +107,7 @@ def breaching_rows(rule: Rule, now: dt.datetime | None = None) -> list[tuple]:
 def scan_rule(rule: Rule, *, now: dt.datetime) -> RuleResult:
     params = scan_params(rule, now)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["ips.deadlines." + rule.code])
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["deadlines." + rule.code])
         cursor.execute(_SCAN_SQL.format(rule_sql=rule.sql), params)
         breaching, opened, updated, resolved = cursor.fetchone()
     return RuleResult(

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from employers.models import EmployerContact
 from ips.access import alerts_for, participants_for, referrals_for, scope_for
 from ips.accounts.models import Membership, User
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 from participants.models import Contact, Goal, Participant
 from referrals.models import Referral
 

@@ -3,7 +3,7 @@
 
 Each rule is ONE set-based SQL query over the whole table that returns the subjects breaching the
 rule right now, as rows of (subject_id, team_id, owner_id, due_date, details). The engine
-(`ips/deadlines/engine.py`) wraps that query in an INSERT … ON CONFLICT (open/keep) and an UPDATE
+(`deadlines/engine.py`) wraps that query in an INSERT … ON CONFLICT (open/keep) and an UPDATE
 (resolve); no rule ever loops over rows in Python.
 
 Parameters every query may use: %(rule)s (its own code), %(default)s (default threshold),

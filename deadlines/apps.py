@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class DeadlinesConfig(AppConfig):
-    name = "ips.deadlines"
+    name = "deadlines"
     label = "deadlines"

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class DashboardsConfig(AppConfig):
-    name = "ips.dashboards"
+    name = "dashboards"
     label = "dashboards"

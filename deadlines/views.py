@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from ips.access import alert_get_for_user, is_leader, is_staff_member, require
 from ips.audit.services import access_events_record_many
-from ips.deadlines import selectors, services
-from ips.deadlines.forms import AcknowledgeForm, AlertFilterForm
-from ips.deadlines.models import Alert
-from ips.deadlines.rules import rule_title
+from deadlines import selectors, services
+from deadlines.forms import AcknowledgeForm, AlertFilterForm
+from deadlines.models import Alert
+from deadlines.rules import rule_title
 
 PAGE_SIZE = 25
 

@@ -3,8 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ips.dashboards import periods
-from ips.dashboards.models import PeriodPreference
+from dashboards import periods
+from dashboards.models import PeriodPreference
 from ips.dates import oslo_today
 from ips.forms import DateInput
 

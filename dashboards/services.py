@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from ips.dashboards.models import PeriodPreference
+from dashboards.models import PeriodPreference
 
 
 def period_preference_save(*, user, kind: str, year=None, number=None, start=None, end=None):

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ips.accounts.models import User
-from ips.deadlines.models import Alert, AlertEvent, DigestLog
-from ips.deadlines.rules import rule_title
+from deadlines.models import Alert, AlertEvent, DigestLog
+from deadlines.rules import rule_title
 
 
 def alert_acknowledge(*, alert: Alert, by, comment: str = "") -> Alert:

@@ -14,7 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ips.dashboards.measures import DEFINITIONS, MEASURES, Median, Ratio
+from dashboards.measures import DEFINITIONS, MEASURES, Median, Ratio
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ips.deadlines.rules import rule_choices
+from deadlines.rules import rule_choices
 from ips.history import track_history
 
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ips.deadlines.models import Alert
-from ips.deadlines.rules import rule_choices
+from deadlines.models import Alert
+from deadlines.rules import rule_choices
 
 AGE_CHOICES = [
     ("", _("Alle")),

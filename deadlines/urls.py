@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ips.deadlines import views
+from deadlines import views
 
 app_name = "deadlines"
 
