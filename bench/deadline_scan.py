@@ -53,7 +53,9 @@ def main() -> int:
 
     from deadlines.engine import scan
     from deadlines.models import Alert
+    from employers.models import EmployerContact
     from ips.demo import national
+    from participants.models import Contact, Job, Participant
 
     call_command("migrate", verbosity=0)
     t0 = time.monotonic()
@@ -61,16 +63,11 @@ def main() -> int:
         teams=int(os.environ.get("BENCH_TEAMS", national.DEFAULT_TEAMS)), stdout=sys.stdout
     )
     print(report, f"({time.monotonic() - t0:.0f} s)")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM participants_participant),"
-            " (SELECT count(*) FROM participants_participant WHERE status IN"
-            "  ('engaged', 'job_search', 'employed', 'education', 'follow_along')),"
-            " (SELECT count(*) FROM participants_contact),"
-            " (SELECT count(*) FROM employers_employercontact),"
-            " (SELECT count(*) FROM participants_job)"
-        )
-        total, active, contacts, employer_contacts, jobs = cursor.fetchone()
+    total = Participant.objects.count()
+    active = Participant.objects.active().count()
+    contacts = Contact.objects.count()
+    employer_contacts = EmployerContact.objects.count()
+    jobs = Job.objects.count()
     print(
         f"data: {total:,} participants ({active:,} active), {contacts:,} contacts, "
         f"{employer_contacts:,} employer contacts, {jobs:,} jobs"

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     Func,
     Min,
@@ -29,15 +28,17 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, NullIf
-from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
-from ips.dates import end_of_day
 from ips.db import DaysBetween, Percentile50
-from participants.models import EducationEpisode, Job, Participant, ParticipantStatusEvent
+from participants.models import (
+    EducationEpisode,
+    Job,
+    Participant,
+    active_on,
+    working_during,
+)
 from referrals.models import Referral
 
 RETENTION_DAYS = 90
@@ -98,44 +99,6 @@ def _ids(team_ids: Iterable[int]) -> list[int]:
 
 
 # --- Building blocks (expressions over Participant rows) ----------------------------------------
-
-
-def _status_on(day: dt.date):
-    """A participant's status at the end of `day`, from the status history.
-
-    The last status event on or before that day gives the status; if every event came later, the
-    status before the first of them ("from" of the earliest later event) is the one that held;
-    with no events at all, the current status is all we know.
-    """
-    events = ParticipantStatusEvent.objects.filter(participant=OuterRef("pk"))
-    # `at` against an instant (not at__date) so each lookup is one step along the
-    # (participant, at, id) index instead of a filter and sort per person and period.
-    last_before = (
-        events.filter(at__lt=end_of_day(day)).order_by("-at", "-id").values("to_status")[:1]
-    )
-    first_after = (
-        events.filter(at__gte=end_of_day(day))
-        .order_by("at", "id")
-        .annotate(before=NullIf(F("from_status"), Value("")))
-        .values("before")[:1]
-    )
-    return Coalesce(Subquery(last_before), Subquery(first_after), F("status"))
-
-
-def _active_on(day: dt.date) -> Q:
-    return Q(entry_date__lte=day) & Q(In(_status_on(day), list(Participant.ACTIVE_STATUSES)))
-
-
-def _ordinary_jobs_overlapping(start: dt.date, end: dt.date):
-    return Job.objects.filter(is_ordinary=True, start_date__lte=end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start)
-    )
-
-
-def _working_during(start: dt.date, end: dt.date) -> Q:
-    return Q(Exists(_ordinary_jobs_overlapping(start, end).filter(participant=OuterRef("pk")))) & Q(
-        entry_date__lte=end
-    )
 
 
 def _participants(team_ids):
@@ -220,7 +183,7 @@ def active_caseload(*, team_ids: list[int], period: Period) -> _Query:
     return _Query(
         _participants(team_ids),
         "team_id",
-        {"n": Count("pk", filter=_active_on(period.end))},
+        {"n": Count("pk", filter=active_on(period.end))},
         _count,
     )
 
@@ -234,7 +197,7 @@ def people_in_ordinary_work(*, team_ids: list[int], period: Period) -> _Query:
     return _Query(
         _participants(team_ids),
         "team_id",
-        {"n": Count("pk", filter=_working_during(period.start, period.end))},
+        {"n": Count("pk", filter=working_during(period.start, period.end))},
         _count,
     )
 
@@ -248,8 +211,8 @@ def employment_rate(*, team_ids: list[int], period: Period) -> _Query:
         _participants(team_ids),
         "team_id",
         {
-            "working": Count("pk", filter=_working_during(period.start, period.end)),
-            "active": Count("pk", filter=_active_on(period.end)),
+            "working": Count("pk", filter=working_during(period.start, period.end)),
+            "active": Count("pk", filter=active_on(period.end)),
         },
         lambda row: Ratio(row.get("working", 0), row.get("active", 0)),
     )
@@ -261,8 +224,8 @@ def employment_rate_trend(*, team_ids: list[int], periods: Sequence[Period]) -> 
     Ratio, one per period, in the order given."""
     aggregates = {}
     for i, p in enumerate(periods):
-        aggregates[f"w{i}"] = Count("pk", filter=_working_during(p.start, p.end))
-        aggregates[f"a{i}"] = Count("pk", filter=_active_on(p.end))
+        aggregates[f"w{i}"] = Count("pk", filter=working_during(p.start, p.end))
+        aggregates[f"a{i}"] = Count("pk", filter=active_on(p.end))
     return _Query(
         _participants(team_ids),
         "team_id",

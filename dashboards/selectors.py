@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q
 
-from employers.models import EmployerContact
-from ips.access import alerts_for, participants_for, referrals_for, scope_for
-from ips.accounts.models import Membership, User
 from deadlines.models import Alert
+from deadlines.selectors import alerts_for
+from employers.models import EmployerContact
+from ips.access import scope_for
+from ips.accounts.models import Membership, User
 from participants.models import Contact, Goal, Participant
+from participants.selectors import caseload_subquery, community_minutes, participants_for
 from referrals.models import Referral
+from referrals.selectors import referrals_for
 
 EMPLOYER_CONTACTS_WEEKLY_TARGET = 6
 COMMUNITY_SHARE_TARGET = 65
@@ -50,7 +53,7 @@ def my_participants_longest_without_contact(*, user, limit: int = LONGEST_WITHOU
     """The specialist's active participants, those with the oldest (or no) last contact first."""
     return list(
         participants_for(user)
-        .filter(job_specialist=user, status__in=Participant.ACTIVE_STATUSES)
+        .on_caseload(user)
         .annotate(last_contact=Max("contacts__contact_date"))
         .order_by(F("last_contact").asc(nulls_first=True), "entry_date", "id")
         .only("id", "name", "status", "entry_date")[:limit]
@@ -62,9 +65,7 @@ def my_goals_due(*, user, week_end: dt.date, limit: int = 30):
     (overdue ones included: they are still due)."""
     return list(
         Goal.objects.filter(
-            plan__participant__in=participants_for(user).filter(
-                job_specialist=user, status__in=Participant.ACTIVE_STATUSES
-            ),
+            plan__participant__in=participants_for(user).on_caseload(user),
             achieved_date__isnull=True,
             archived_at__isnull=True,
             target_date__lte=week_end,
@@ -85,13 +86,9 @@ def my_face_to_face_employer_contacts(*, user, week: tuple[dt.date, dt.date]) ->
 
 
 def my_community_minutes(*, user, month: tuple[dt.date, dt.date]) -> tuple[int, int]:
-    """(minutes in the community, all logged minutes) of the specialist's contacts this month.
-    Community = outside the office: out and about, at the workplace or at the person's home."""
-    row = Contact.objects.filter(logged_by=user, contact_date__range=month).aggregate(
-        total=Sum("duration_minutes"),
-        community=Sum("duration_minutes", filter=Q(place__in=Contact.COMMUNITY_PLACES)),
-    )
-    return row["community"] or 0, row["total"] or 0
+    """(minutes in the community, minutes met in person) of the specialist's contacts this
+    month: the shared definition of community contact (`participants.models.community_contact`)."""
+    return community_minutes(Contact.objects.filter(logged_by=user, contact_date__range=month))
 
 
 # --- IPS leader: the team ---------------------------------------------------------------------------
@@ -104,23 +101,21 @@ def leader_teams(user):
 
 
 def caseload_per_specialist(*, team) -> list[dict]:
-    """Active participants per job specialist of the team (specialists with none included)."""
-    counts = dict(
-        Participant.objects.filter(team=team, status__in=Participant.ACTIVE_STATUSES)
-        .values_list("job_specialist")
-        .annotate(n=Count("pk"))
-        .values_list("job_specialist", "n")
-    )
+    """The caseload of each job specialist of the team (specialists with none included), and of
+    anyone else holding participants of the team."""
     member_ids = Membership.objects.filter(
         team=team, role=Membership.Role.JOB_SPECIALIST, ended_at__isnull=True
     ).values("user_id")
-    users = User.objects.filter(Q(pk__in=member_ids) | Q(pk__in=list(counts))).order_by(
-        "first_name", "last_name", "id"
+    holding = Participant.objects.on_caseload().filter(team=team).values("job_specialist_id")
+    users = (
+        User.objects.filter(Q(pk__in=member_ids) | Q(pk__in=holding))
+        .annotate(caseload_count=caseload_subquery())
+        .order_by("first_name", "last_name", "id")
     )
     return [
         {
             "name": str(u),
-            "count": counts.get(u.pk, 0),
+            "count": u.caseload_count,
             "warning": team.caseload_warning,
             "limit": team.caseload_limit,
         }

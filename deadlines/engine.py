@@ -30,7 +30,7 @@ from deadlines.rules import RULES, RULES_BY_CODE, Rule
 # UPDATE (subjects that no longer breach) and the upsert (subjects that do); the two touch
 # disjoint rows, so they can share a statement and a snapshot.
 _SCAN_SQL = """
-WITH breaching AS MATERIALIZED ({rule_sql}),
+WITH breaching AS MATERIALIZED ({breaching_sql}),
 resolved AS (
     UPDATE deadlines_alert a
     SET state = 'resolved', resolved_at = %(now)s
@@ -38,7 +38,7 @@ resolved AS (
       -- NOT IN gives a hashed subplan whatever the planner believes about deadlines_alert
       -- (NOT EXISTS became a nested loop when the table's statistics were stale).
       -- subject_id is never NULL, so NOT IN has no NULL surprise here.
-      AND a.subject_id NOT IN (SELECT b.subject_id FROM breaching b)
+      AND a.subject_id NOT IN (SELECT b.subject_id FROM breaching b){resolve_filter}
     RETURNING a.id,
               CASE WHEN a.acknowledged_at IS NULL THEN 'open' ELSE 'acknowledged' END AS from_state
 ),
@@ -104,11 +104,26 @@ def breaching_rows(rule: Rule, now: dt.datetime | None = None) -> list[tuple]:
         return cursor.fetchall()
 
 
-def scan_rule(rule: Rule, *, now: dt.datetime) -> RuleResult:
+def scan_rule(
+    rule: Rule, *, now: dt.datetime, subject_ids: frozenset[int] | None = None
+) -> RuleResult:
+    """Evaluate one rule over the whole table, or (with `subject_ids`) for those subjects only:
+    the same rule SQL and the same upsert/resolve, restricted to the given subjects."""
     params = scan_params(rule, now)
+    if subject_ids is None:
+        sql = _SCAN_SQL.format(breaching_sql=rule.sql, resolve_filter="")
+    else:
+        params["subject_ids"] = sorted(subject_ids)
+        sql = _SCAN_SQL.format(
+            breaching_sql=(  # the rule's own SQL (module constants); ids are bound parameters
+                f"SELECT * FROM ({rule.sql}) rule_rows "  # noqa: S608
+                "WHERE rule_rows.subject_id = ANY(%(subject_ids)s)"
+            ),
+            resolve_filter="\n      AND a.subject_id = ANY(%(subject_ids)s)",
+        )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["deadlines." + rule.code])
-        cursor.execute(_SCAN_SQL.format(rule_sql=rule.sql), params)
+        cursor.execute(sql, params)
         breaching, opened, updated, resolved = cursor.fetchone()
     return RuleResult(
         rule=rule.code,
@@ -128,3 +143,18 @@ def scan(rules: list[str] | None = None, now: dt.datetime | None = None) -> list
     # exception path per row.
     with pghistory.context(source="deadline_scan"):
         return [scan_rule(rule, now=now) for rule in selected]
+
+
+def scan_subjects(
+    subject_kind: str, subject_ids: frozenset[int], now: dt.datetime | None = None
+) -> list[RuleResult]:
+    """Re-evaluate every rule about one kind of subject for just these subjects, right after a
+    write that may open or clear their alerts (see `deadlines.apps`: the change hook). The
+    periodic scan covers everything else (time passing, rules about other subjects)."""
+    now = now or timezone.now()
+    with pghistory.context(source="deadline_recheck"):
+        return [
+            scan_rule(rule, now=now, subject_ids=subject_ids)
+            for rule in RULES
+            if rule.subject_kind == subject_kind
+        ]

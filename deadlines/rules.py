@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-ACTIVE_STATUSES_SQL = "('engaged', 'job_search', 'employed', 'education', 'follow_along')"
+from participants.statuses import ACTIVE_STATUSES_SQL
+
 PLAN_GRACE_DAYS = 30
 
 # How often beat evaluates a rule (see ips/celery.py).
@@ -115,7 +116,9 @@ WHERE p.status IN {ACTIVE_STATUSES_SQL}
       WHERE j.participant_id = p.id AND j.is_ordinary AND j.start_date >= p.entry_date)
 """
 
-# Active caseload per specialist. A specialist working in two teams is counted once, under the
+# The caseload per job specialist, in SQL: participants in an active status, per assigned
+# specialist — the same definition as `Participant.objects.on_caseload()` (the cross-check is
+# tests/core/test_concepts.py). A specialist working in two teams is counted once, under the
 # team holding most of their caseload (mode()).
 _CASELOAD_CTE = f"""
 WITH loads AS (

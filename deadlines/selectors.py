@@ -4,15 +4,51 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ips.access import alerts_for, scope_for
-from ips.accounts.models import Membership, User
 from deadlines.models import Alert
+from ips.access import get_in_scope, scope_for
+from ips.accounts.models import Membership, User
 
+_P = TypeVar("_P", bound=Model)
 UNRESOLVED = (Alert.State.OPEN, Alert.State.ACKNOWLEDGED)
+
+
+def alerts_for(user: Any) -> QuerySet[Alert]:
+    """A leader sees the alerts of the teams they lead; a specialist the alerts they own."""
+    s = scope_for(user)
+    if not s.staff_team_ids:
+        return Alert.objects.none()
+    q = Q(pk__in=[])
+    if s.leader_team_ids:
+        q |= Q(team_id__in=s.leader_team_ids)
+    if s.specialist_team_ids:
+        q |= Q(team_id__in=s.specialist_team_ids, owner=user)
+    return Alert.objects.filter(q)
+
+
+def alert_get_for_user(*, user: Any, pk: Any) -> Alert:
+    return get_in_scope(alerts_for(user), pk)
+
+
+def with_open_alert_count(participants: QuerySet[_P]) -> QuerySet[_P]:
+    """Annotate each participant with `open_alert_count`: alerts about them not yet resolved
+    (open or acknowledged). One correlated subquery, so a list page stays one query."""
+    open_alerts = (
+        Alert.objects.filter(subject_kind=Alert.SubjectKind.PARTICIPANT, subject_id=OuterRef("pk"))
+        .exclude(state=Alert.State.RESOLVED)
+        .order_by()
+        .values("subject_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return participants.annotate(
+        open_alert_count=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0))
+    )
 
 
 def alert_list_for_user(

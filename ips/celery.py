@@ -45,8 +45,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=30),
     },
     # Privacy: anonymise records past their retention period; report unusual access weekly.
-    "audit-retention-nightly": {
-        "task": "audit.retention_anonymise",
+    "participants-retention-nightly": {
+        "task": "participants.retention_anonymise",
         "schedule": crontab(hour=3, minute=0),
     },
     "audit-unusual-access-weekly": {

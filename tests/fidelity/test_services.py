@@ -13,8 +13,9 @@ from fidelity.services import (
     review_reopen,
     sample_draw,
 )
-from ips.access import forget_scope, participants_for
+from ips.access import forget_scope
 from participants.models import Participant
+from participants.selectors import participants_for
 from tests.factories import ParticipantFactory
 from tests.fidelity.factories import make_review
 
