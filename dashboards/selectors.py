@@ -88,7 +88,8 @@ def my_face_to_face_employer_contacts(*, user, week: tuple[dt.date, dt.date]) ->
 def my_community_minutes(*, user, month: tuple[dt.date, dt.date]) -> tuple[int, int]:
     """(minutes in the community, minutes met in person) of the specialist's contacts this
     month: the shared definition of community contact (`participants.models.community_contact`)."""
-    return community_minutes(Contact.objects.filter(logged_by=user, contact_date__range=month))
+    time = community_minutes(Contact.objects.filter(logged_by=user, contact_date__range=month))
+    return time.community, time.in_person
 
 
 # --- IPS leader: the team ---------------------------------------------------------------------------

@@ -164,16 +164,9 @@ def caseload(w: Window) -> Indicator:
     return _result(
         "caseload",
         value,
-        _("Høyeste: %(v)s deltakere") % {"v": _fmt(value)},
-        _(
-            "Portefølje per jobbspesialist %(day)s, høyeste først: %(loads)s "
-            "(%(s)s jobbspesialister)."
-        )
-        % {
-            "day": w.end.strftime("%d.%m.%Y"),
-            "loads": ", ".join(str(n) for n in loads) or "–",
-            "s": len(loads),
-        },
+        _("Høyeste portefølje: %(v)s") % {"v": _fmt(value)},
+        _("Portefølje per jobbspesialist %(day)s, høyeste først: %(loads)s.")
+        % {"day": w.end.strftime("%d.%m.%Y"), "loads": ", ".join(str(n) for n in loads) or "–"},
     )
 
 
@@ -389,19 +382,20 @@ def follow_along_timing(w: Window) -> Indicator:
 
 
 def community_time(w: Window) -> Indicator:
-    community, in_person = community_minutes(
+    time = community_minutes(
         Contact.objects.filter(of_team(w), contact_date__range=(w.start, w.end))
     )
-    value = _pct(community, in_person)
+    value = _pct(time.community, time.in_person)
     return _result(
         "community_time",
         value,
         _fmt(value, " %"),
         _(
             "%(c)s av %(k)s minutter møtt ansikt til ansikt var ute i samfunnet, på "
-            "arbeidsplasser eller hjemme hos deltakere (telefon, video og meldinger telles ikke)."
+            "arbeidsplasser eller hjemme hos deltakere. Telefon, video og meldinger telles ikke; "
+            "%(u)s minutter ansikt til ansikt uten sted er ikke regnet med."
         )
-        % {"c": community, "k": in_person},
+        % {"c": time.community, "k": time.in_person, "u": time.no_place},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -82,15 +82,23 @@ def caseload_of(specialist: User, *, on: dt.date | None = None) -> int:
     return Participant.objects.on_caseload(specialist, on=on).count()
 
 
-def community_minutes(contacts: QuerySet[Contact]) -> tuple[int, int]:
-    """(minutes in the community, minutes met in person) of these contacts, in one query: the
-    community share of time is the first divided by the second (IPS target 65 %). Phone, video
-    and messages are not in-person and count in neither."""
+class CommunityTime(NamedTuple):
+    community: int  # in-person minutes outside the office
+    in_person: int  # in-person minutes with a place recorded: the denominator
+    no_place: int  # in-person minutes without a place (left out, and said so)
+
+
+def community_minutes(contacts: QuerySet[Contact]) -> CommunityTime:
+    """Minutes of these contacts in the community and met in person, in one query: the community
+    share of time is community ÷ in-person minutes with a place (IPS target 65 %). Phone, video
+    and messages are not in-person and count in neither; in-person minutes without a recorded
+    place are left out of both and reported."""
     row = contacts.aggregate(
         community=Sum("duration_minutes", filter=community_contact()),
-        in_person=Sum("duration_minutes", filter=in_person_contact()),
+        in_person=Sum("duration_minutes", filter=in_person_contact() & ~Q(place="")),
+        no_place=Sum("duration_minutes", filter=in_person_contact() & Q(place="")),
     )
-    return row["community"] or 0, row["in_person"] or 0
+    return CommunityTime(row["community"] or 0, row["in_person"] or 0, row["no_place"] or 0)
 
 
 # --- Caseload page ------------------------------------------------------------------------------------

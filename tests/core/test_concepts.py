@@ -135,6 +135,8 @@ def test_community_time_counts_only_contacts_met_in_person_outside_the_office(wo
         # A phone call has no place, even if one was stored: never community time.
         (Mode.PHONE, Place.COMMUNITY, 45),
         (Mode.VIDEO, "", 15),
+        # Met in person, but where was not recorded: left out and reported.
+        (Mode.FACE_TO_FACE, "", 20),
     ]:
         ContactFactory(
             participant=person,
@@ -143,4 +145,4 @@ def test_community_time_counts_only_contacts_met_in_person_outside_the_office(wo
             place=place,
             duration_minutes=minutes,
         )
-    assert community_minutes(Contact.objects.filter(participant=person)) == (90, 120)
+    assert community_minutes(Contact.objects.filter(participant=person)) == (90, 120, 20)
