@@ -51,9 +51,11 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ips.deadlines.engine import scan
-    from ips.deadlines.models import Alert
+    from deadlines.engine import scan
+    from deadlines.models import Alert
+    from employers.models import EmployerContact
     from ips.demo import national
+    from participants.models import Contact, Job, Participant
 
     call_command("migrate", verbosity=0)
     t0 = time.monotonic()
@@ -61,21 +63,16 @@ def main() -> int:
         teams=int(os.environ.get("BENCH_TEAMS", national.DEFAULT_TEAMS)), stdout=sys.stdout
     )
     print(report, f"({time.monotonic() - t0:.0f} s)")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM participants_participant),"
-            " (SELECT count(*) FROM participants_participant WHERE status IN"
-            "  ('engaged', 'job_search', 'employed', 'education', 'follow_along')),"
-            " (SELECT count(*) FROM participants_contact),"
-            " (SELECT count(*) FROM employers_employercontact),"
-            " (SELECT count(*) FROM participants_job)"
-        )
-        total, active, contacts, employer_contacts, jobs = cursor.fetchone()
+    total = Participant.objects.count()
+    active = Participant.objects.active().count()
+    contacts = Contact.objects.count()
+    employer_contacts = EmployerContact.objects.count()
+    jobs = Job.objects.count()
     print(
         f"data: {total:,} participants ({active:,} active), {contacts:,} contacts, "
         f"{employer_contacts:,} employer contacts, {jobs:,} jobs"
     )
-    from ips.deadlines.rules import RULES
+    from deadlines.rules import RULES
 
     labels = ("scan 1", "scan 2 (steady state)", "scan 3 (steady state)")
     for label in labels:

@@ -398,14 +398,14 @@ class Worker:
         """Time the dashboards CSV export (leader persona), if the app has one."""
         from django.urls import NoReverseMatch, reverse
 
-        from ips.dashboards import urls as dashboard_urls
+        from dashboards import urls as dashboard_urls
 
         names = [
             p.name
             for p in getattr(dashboard_urls, "urlpatterns", [])
             if getattr(p, "name", None) and ("csv" in p.name or "export" in p.name)
         ]
-        from ips.dashboards import views as dashboard_views
+        from dashboards import views as dashboard_views
 
         tables = list(getattr(dashboard_views, "TEAM_TABLES", None) or [None])
         for name in names:
@@ -501,11 +501,11 @@ def ensure_bench_personas() -> list[str]:
                 for item in scale.items.order_by("number")
             )
             done.append("scored fidelity review")
-    from ips.deadlines.models import Alert
+    from deadlines.models import Alert
 
     if not Alert.objects.filter(team=team).exists():
         # Alerts come from the deadline scan (a Celery beat job in production): run it once.
-        from ips.deadlines.engine import scan
+        from deadlines.engine import scan
 
         scan()
         done.append(f"{Alert.objects.count()} alerts from one deadline scan")

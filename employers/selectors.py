@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -21,22 +22,55 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from employers.models import Employer, EmployerContact, JobOpening
-from ips.access import (
-    employer_contacts_for,
-    employers_for,
-    job_openings_for,
-    participants_for,
-    scope_for,
-)
+from ips.access import employer_team_ids_for, get_in_scope, scope_for
 from ips.accounts.models import Membership, Team, User
 from ips.dates import oslo_today
 from participants.models import Job, Participant
+from participants.selectors import participants_for
 
 # IPS-25 "frequent employer contact": 6 face-to-face contacts per job specialist per week scores 5.
 WEEKLY_TARGET = 6
 WEEKS_SHOWN = 4
 DORMANT_AFTER_DAYS = 60
 NEXT_STEPS_DAYS = 14
+
+
+# --- Scope --------------------------------------------------------------------------------------
+
+
+def employers_for(user: Any) -> QuerySet[Employer]:
+    """Employers in the registers the user may see: own teams', and those shared with them."""
+    team_ids = employer_team_ids_for(user)
+    if not team_ids:
+        return Employer.objects.none()
+    return Employer.objects.filter(team_id__in=team_ids)
+
+
+def employer_get_for_user(
+    *, user: Any, pk: Any, queryset: QuerySet[Employer] | None = None
+) -> Employer:
+    return get_in_scope(queryset if queryset is not None else employers_for(user), pk)
+
+
+def employer_contacts_for(user: Any) -> QuerySet[EmployerContact]:
+    """The employer log: contacts with employers whose register the user may see (own team's, or
+    shared with one of the user's teams). Participants named on a contact are scoped separately."""
+    team_ids = employer_team_ids_for(user)
+    if not team_ids:
+        return EmployerContact.objects.none()
+    return EmployerContact.objects.filter(employer__team_id__in=team_ids)
+
+
+def job_openings_for(user: Any) -> QuerySet[JobOpening]:
+    """Job openings are the team's leads (they name matched participants): own teams only."""
+    staff = scope_for(user).staff_team_ids
+    if not staff:
+        return JobOpening.objects.none()
+    return JobOpening.objects.filter(team_id__in=staff)
+
+
+def job_opening_get_for_user(*, user: Any, pk: Any) -> JobOpening:
+    return get_in_scope(job_openings_for(user), pk)
 
 
 def _last_contact_subquery():
@@ -170,7 +204,8 @@ def participant_choices(*, user, team_id: int) -> QuerySet:
     the user's own caseload first."""
     return (
         participants_for(user)
-        .filter(team_id=team_id, status__in=Participant.ACTIVE_STATUSES)
+        .active()
+        .filter(team_id=team_id)
         .annotate(others=Case(When(job_specialist=user, then=Value(0)), default=Value(1)))
         .order_by("others", "name", "id")
     )

@@ -20,9 +20,10 @@ from employers.models import (
     EmployerContactPerson,
     JobOpening,
 )
-from ips.access import can_edit_employer, participants_for
+from ips.access import can_edit_employer
 from ips.accounts.models import Team, User
 from participants.models import Participant
+from participants.selectors import participants_for
 
 
 class DuplicateEmployerError(Exception):

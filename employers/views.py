@@ -20,15 +20,8 @@ from employers.forms import (
     JobOpeningStatusForm,
 )
 from employers.models import EmployerContact, JobOpening
-from ips.access import (
-    can_edit_employer,
-    employer_get_for_user,
-    employers_for,
-    is_staff_member,
-    job_opening_get_for_user,
-    require,
-    staff_teams_for,
-)
+from employers.selectors import employer_get_for_user, employers_for, job_opening_get_for_user
+from ips.access import can_edit_employer, is_staff_member, require, staff_teams_for
 from ips.audit.services import access_events_record_many
 
 PAGE_SIZE = 25

@@ -29,17 +29,17 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils.translation import gettext as _
 
 from employers.models import EmployerContact, EmployerContactParticipant
-from ips.accounts.models import Membership, Team
+from ips.accounts.models import Membership, Team, User
 from ips.dates import oslo_today
 from ips.db import DaysBetween, InArray, Percentile50
 from participants.models import Contact, Job, Participant
+from participants.selectors import caseload_subquery, community_minutes
 
 FOLLOW_UP_DAYS = 3
 RAPID_SEARCH_DAYS = 30
@@ -120,10 +120,10 @@ def _result(code, value, display, explanation) -> Indicator:
     return Indicator(code, value, display, explanation, suggest_score(code, value))
 
 
-def active_participants(w: Window):
-    return Participant.objects.filter(team_id=w.team_id, entry_date__lte=w.end).filter(
-        Q(status__in=Participant.ACTIVE_STATUSES) | Q(closed_at__date__gte=w.start)
-    )
+def served_participants(w: Window):
+    """The team's participants served in the review period (on the caseload on at least one
+    day of it): the population of the per-person indicators and of the chart-review sample."""
+    return Participant.objects.filter(team_id=w.team_id).served_during(w.start, w.end)
 
 
 def of_team(w: Window, field: str = "participant_id") -> InArray:
@@ -146,17 +146,27 @@ def _jobs_held(w: Window):
 
 
 def caseload(w: Window) -> Indicator:
-    row = active_participants(w).aggregate(
-        n=Count("id"), specialists=Count("job_specialist", distinct=True)
+    """IPS-25 item 1 is about each specialist's caseload: the highest caseload of the team's job
+    specialists on the last day of the period decides (5 = nobody above 20). Each caseload is the
+    shared definition (participants on the specialist's caseload, all their teams counted)."""
+    holding = (
+        Participant.objects.filter(team_id=w.team_id)
+        .on_caseload(on=w.end)
+        .values("job_specialist_id")
     )
-    n, specialists = row["n"], row["specialists"]
-    value = round(n / specialists, 1) if specialists else None
+    loads = sorted(
+        User.objects.filter(pk__in=holding)
+        .annotate(caseload_count=caseload_subquery(on=w.end))
+        .values_list("caseload_count", flat=True),
+        reverse=True,
+    )
+    value = float(loads[0]) if loads else None
     return _result(
         "caseload",
         value,
-        _("%(v)s per jobbspesialist") % {"v": _fmt(value)},
-        _("%(n)s aktive deltakere i perioden fordelt på %(s)s jobbspesialister.")
-        % {"n": n, "s": specialists},
+        _("Høyeste portefølje: %(v)s") % {"v": _fmt(value)},
+        _("Portefølje per jobbspesialist %(day)s, høyeste først: %(loads)s.")
+        % {"day": w.end.strftime("%d.%m.%Y"), "loads": ", ".join(str(n) for n in loads) or "–"},
     )
 
 
@@ -372,22 +382,20 @@ def follow_along_timing(w: Window) -> Indicator:
 
 
 def community_time(w: Window) -> Indicator:
-    row = Contact.objects.filter(of_team(w), contact_date__range=(w.start, w.end)).aggregate(
-        community=Sum("duration_minutes", filter=Q(place__in=Contact.COMMUNITY_PLACES)),
-        known=Sum("duration_minutes", filter=~Q(place="")),
-        unknown=Sum("duration_minutes", filter=Q(place="")),
+    time = community_minutes(
+        Contact.objects.filter(of_team(w), contact_date__range=(w.start, w.end))
     )
-    community, known = row["community"] or 0, row["known"] or 0
-    value = _pct(community, known)
+    value = _pct(time.community, time.in_person)
     return _result(
         "community_time",
         value,
         _fmt(value, " %"),
         _(
-            "%(c)s av %(k)s registrerte minutter var ute i samfunnet, på arbeidsplasser eller "
-            "hjemme hos deltakere (%(u)s minutter uten sted er ikke regnet med)."
+            "%(c)s av %(k)s minutter møtt ansikt til ansikt var ute i samfunnet, på "
+            "arbeidsplasser eller hjemme hos deltakere. Telefon, video og meldinger telles ikke; "
+            "%(u)s minutter ansikt til ansikt uten sted er ikke regnet med."
         )
-        % {"c": community, "k": known, "u": row["unknown"] or 0},
+        % {"c": time.community, "k": time.in_person, "u": time.no_place},
     )
 
 
@@ -398,7 +406,7 @@ def benefits_counselling(w: Window) -> Indicator:
         contact_date__lte=w.end,
     )
     row = (
-        active_participants(w)
+        served_participants(w)
         .annotate(counsellor=Exists(counsellor_contact))
         .aggregate(
             total=Count("id"),
@@ -426,7 +434,7 @@ def monthly_outreach(w: Window) -> Indicator:
     start of their time in the period and today/period end. Gaps are found with a window
     function, so the whole team is one query."""
     people_sql, people_params = (
-        active_participants(w).filter(entry_date__lte=w.horizon).values("id", "entry_date")
+        served_participants(w).filter(entry_date__lte=w.horizon).values("id", "entry_date")
     ).query.sql_with_params()
     contact_table = Contact._meta.db_table
     sql = f"""

@@ -1,22 +1,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from fidelity.models import ItemScore, Review, ReviewEvent, ReviewExport, SampledRecord
+from ips.access import Scope, get_in_scope, review_team_ids_for
 from ips.dates import oslo_today
 
 
-def sampled_participant_ids_for_auditor(*, user) -> QuerySet:
-    """Participant ids an auditor may read: drawn into the sample of a review they are a reviewer
-    on, for a team they are assigned to, while the review's record window is open."""
-    from ips.access import scope_for
+def reviews_for(user: Any) -> QuerySet[Review]:
+    team_ids = review_team_ids_for(user)
+    if not team_ids:
+        return Review.objects.none()
+    return Review.objects.filter(team_id__in=team_ids)
 
+
+def review_get_for_user(*, user: Any, pk: Any, queryset: QuerySet[Review] | None = None) -> Review:
+    return get_in_scope(queryset if queryset is not None else reviews_for(user), pk)
+
+
+def sampled_participant_ids_for_auditor(user: Any, scope: Scope) -> QuerySet | None:
+    """Participant ids an auditor may read: drawn into the sample of a review they are a reviewer
+    on, for a team they are assigned to, while the review's record window is open. Registered
+    with the access policy (`grant_participant_reads`) in FidelityConfig.ready()."""
+    if not scope.auditor_team_ids:
+        return None
     return SampledRecord.objects.filter(
         review__reviewers=user,
-        review__team_id__in=scope_for(user).auditor_team_ids,
+        review__team_id__in=scope.auditor_team_ids,
         review__sample_access_until__gte=oslo_today(),
         review__status__in=[Review.Status.DRAFT, Review.Status.SCORING],
     ).values("participant_id")

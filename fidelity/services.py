@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fidelity.indicators import Window, active_participants
+from fidelity.indicators import Window, served_participants
 from fidelity.models import ItemScore, Review, ReviewEvent, SampledRecord, Scale
 from fidelity.periods import period_dates, period_normalise
 from ips.access import review_team_ids_for, scope_for
@@ -206,7 +206,7 @@ def sample_draw(
     window = Window(
         team_id=review.team_id, start=review.period_start, end=review.period_end, today=oslo_today()
     )
-    ids = list(active_participants(window).order_by("pk").values_list("pk", flat=True))
+    ids = list(served_participants(window).order_by("pk").values_list("pk", flat=True))
     if not ids:
         raise ValidationError(_("Teamet har ingen aktive deltakere i perioden å trekke fra."))
     chosen = (rng or random.SystemRandom()).sample(ids, min(size, len(ids)))

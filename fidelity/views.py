@@ -22,6 +22,7 @@ from fidelity.forms import ExportForm, ItemScoreForm, ReopenForm, ReviewCreateFo
 from fidelity.indicators import indicators_for_items
 from fidelity.models import ItemScore, Review, ReviewExport
 from fidelity.pdf import review_pdf, review_pdf_filename
+from fidelity.selectors import review_get_for_user, reviews_for
 from fidelity.services import (
     can_edit_review,
     item_score_save,
@@ -31,14 +32,7 @@ from fidelity.services import (
     sample_draw,
 )
 from fidelity.tasks import review_export_run
-from ips.access import (
-    is_auditor,
-    is_leader,
-    require,
-    review_get_for_user,
-    review_team_ids_for,
-    reviews_for,
-)
+from ips.access import is_auditor, is_leader, require, review_team_ids_for
 from ips.accounts.models import Membership, Team, User
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many

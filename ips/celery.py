@@ -4,7 +4,7 @@ from celery import Celery
 from celery.schedules import crontab
 
 # Plain data (no models): safe to import before Django is set up.
-from ips.deadlines.rules import rules_for_schedule
+from deadlines.rules import rules_for_schedule
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ips.settings")
 
@@ -23,7 +23,7 @@ if os.environ.get("IPS_PROCESS") == "celery":
 
 
 # The schedule lives in code (reviewed, versioned), not in the database. Times are Europe/Oslo
-# (CELERY_TIMEZONE). Rule groups: ips/deadlines/rules.py (Rule.schedule).
+# (CELERY_TIMEZONE). Rule groups: deadlines/rules.py (Rule.schedule).
 app.conf.beat_schedule = {
     "deadlines-frequent": {
         "task": "deadlines.scan",
@@ -45,8 +45,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=30),
     },
     # Privacy: anonymise records past their retention period; report unusual access weekly.
-    "audit-retention-nightly": {
-        "task": "audit.retention_anonymise",
+    "participants-retention-nightly": {
+        "task": "participants.retention_anonymise",
         "schedule": crontab(hour=3, minute=0),
     },
     "audit-unusual-access-weekly": {

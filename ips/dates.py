@@ -18,3 +18,11 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 def days_between(start: dt.date, end: dt.date) -> int:
     return (end - start).days
+
+
+def years_ago(now: dt.datetime, years: int) -> dt.datetime:
+    """The same day and time `years` earlier (28 February for 29 February)."""
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - years, day=28)

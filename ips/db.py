@@ -1,6 +1,17 @@
 """Small PostgreSQL expressions shared by the models' constraints and the read-side queries."""
 
+from collections.abc import Iterable
+
 from django.db import models
+
+
+def sql_text_list(values: Iterable[str]) -> str:
+    """`('a', 'b')`: constant text values (choices from a model, never user input) as an SQL list
+    for hand-written set-based SQL, so the SQL takes its values from the one Python definition."""
+    quoted = ["'" + str(v).replace("'", "''") + "'" for v in values]
+    if not quoted:
+        raise ValueError("an SQL list needs at least one value")
+    return "(" + ", ".join(quoted) + ")"
 
 
 class OsloToday(models.Func):

@@ -50,8 +50,8 @@ INSTALLED_APPS = [
     # Cross-cutting apps live inside the project package.
     "ips.accounts",
     "ips.audit",
-    "ips.deadlines",
-    "ips.dashboards",
+    "deadlines",
+    "dashboards",
     "ips.demo",
     # Domain apps.
     "referrals",

@@ -17,8 +17,8 @@ urlpatterns = [
     path("deltakere/", include("participants.urls")),
     path("arbeidsgivere/", include("employers.urls")),
     path("kvalitet/", include("fidelity.urls")),
-    path("varsler/", include("ips.deadlines.urls")),
-    path("oversikt/", include("ips.dashboards.urls")),
+    path("varsler/", include("deadlines.urls")),
+    path("oversikt/", include("dashboards.urls")),
     path("tilgangslogg/", include("ips.audit.urls")),
 ]
 

@@ -57,7 +57,7 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == ACTIVE:
-            return queryset.filter(status__in=Participant.ACTIVE_STATUSES)
+            return queryset.active()
         if value == ALL:
             return queryset
         return queryset.filter(status=value)

@@ -1,35 +1,61 @@
+"""Participant records, and the shared concepts about them (bottom of the file): the one
+definition each of "active", "caseload", "status on a day", "served", "working in ordinary
+employment" and "community contact", used by every screen, rule, CSV and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
+from ips.dates import end_of_day
 from ips.db import OsloToday
 from ips.history import track_history
-from referrals.models import validate_national_id
+from ips.validators import validate_national_id
+from participants.statuses import ACTIVE_STATUSES, ParticipantStatus
+
+
+class ParticipantQuerySet(models.QuerySet):
+    """Participants by the shared concepts of DESIGN.md §6 (definitions at the bottom of this
+    file). `Participant.objects.active()`, `.on_caseload(specialist, on=day)`, ..."""
+
+    def active(self) -> ParticipantQuerySet:
+        """In an active status now (see `Participant.ACTIVE_STATUSES`)."""
+        return self.filter(status__in=Participant.ACTIVE_STATUSES)
+
+    def active_on(self, day: dt.date) -> ParticipantQuerySet:
+        """Had entered by `day` and was in an active status at the end of that day."""
+        return self.filter(active_on(day))
+
+    def on_caseload(
+        self, specialist: object = None, *, on: dt.date | None = None
+    ) -> ParticipantQuerySet:
+        """The caseload: participants in an active status, each assigned to their job specialist
+        (`specialist`'s only, when given); today's status, or the status at the end of `on`."""
+        qs = self.active() if on is None else self.active_on(on)
+        return qs if specialist is None else qs.filter(job_specialist=specialist)
+
+    def served_during(self, start: dt.date, end: dt.date) -> ParticipantQuerySet:
+        """On the caseload on at least one day of [start, end]."""
+        return self.filter(served_during(start, end))
+
+    def working_during(self, start: dt.date, end: dt.date) -> ParticipantQuerySet:
+        """Held an ordinary (competitive) job on at least one day of [start, end]."""
+        return self.filter(working_during(start, end))
 
 
 @track_history
 class Participant(models.Model):
     """A person in the IPS programme (deltaker). Created from a referral at the first meeting."""
 
-    class Status(models.TextChoices):
-        ENGAGED = "engaged", _("I oppstart")
-        JOB_SEARCH = "job_search", _("Jobbsøk")
-        EMPLOYED = "employed", _("I arbeid")
-        EDUCATION = "education", _("I utdanning")
-        FOLLOW_ALONG = "follow_along", _("Oppfølging")
-        INACTIVE = "inactive", _("Pause etter eget ønske")
-        CLOSED = "closed", _("Avsluttet etter eget ønske")
-
-    # Inactive (a pause) and closed do not count towards the caseload.
-    ACTIVE_STATUSES = (
-        Status.ENGAGED,
-        Status.JOB_SEARCH,
-        Status.EMPLOYED,
-        Status.EDUCATION,
-        Status.FOLLOW_ALONG,
-    )
+    Status = ParticipantStatus
+    ACTIVE_STATUSES = ACTIVE_STATUSES
 
     class Disclosure(models.TextChoices):
         UNDECIDED = "undecided", _("Ikke bestemt ennå")
@@ -85,6 +111,8 @@ class Participant(models.Model):
     anonymised_at = models.DateTimeField(_("anonymisert"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deltaker")
@@ -551,3 +579,79 @@ class EducationEpisode(models.Model):
         indexes = [
             models.Index(fields=["participant", "start_date"], name="education_participant_idx")
         ]
+
+
+# --- The shared concepts (DESIGN.md §6): one definition each ---------------------------------------
+# Expressions over Participant rows, for filters and for conditional aggregates
+# (`Count("pk", filter=active_on(day))`). The queryset methods above wrap them.
+
+
+def status_on(day: dt.date) -> Coalesce:
+    """A participant's status at the end of `day`, from the status history.
+
+    The last status event on or before that day gives the status; if every event came later, the
+    status before the first of them ("from" of the earliest later event) is the one that held;
+    with no events at all, the current status is all we know.
+    """
+    events = ParticipantStatusEvent.objects.filter(participant=OuterRef("pk"))
+    # `at` against an instant (not at__date) so each lookup is one step along the
+    # (participant, at, id) index instead of a filter and sort per person and period.
+    last_before = (
+        events.filter(at__lt=end_of_day(day)).order_by("-at", "-id").values("to_status")[:1]
+    )
+    first_after = (
+        events.filter(at__gte=end_of_day(day))
+        .order_by("at", "id")
+        .annotate(before=NullIf(F("from_status"), Value("")))
+        .values("before")[:1]
+    )
+    return Coalesce(Subquery(last_before), Subquery(first_after), F("status"))
+
+
+def active_on(day: dt.date) -> Q:
+    """Active participant on a day: had entered by `day` and was in an active status at its end.
+    The caseload on a day is exactly these people (every participant has a job specialist)."""
+    return Q(entry_date__lte=day) & Q(In(status_on(day), list(Participant.ACTIVE_STATUSES)))
+
+
+def served_during(start: dt.date, end: dt.date) -> Q:
+    """Served in a period: on the caseload on at least one day of [start, end] — active on the
+    first day, or entered during the period, or moved into an active status during it."""
+    became_active = ParticipantStatusEvent.objects.filter(
+        participant=OuterRef("pk"),
+        to_status__in=Participant.ACTIVE_STATUSES,
+        at__gte=end_of_day(start),
+        at__lt=end_of_day(end),
+    )
+    return Q(entry_date__lte=end) & (
+        active_on(start) | Q(entry_date__gte=start) | Q(Exists(became_active))
+    )
+
+
+def ordinary_jobs_overlapping(start: dt.date, end: dt.date) -> models.QuerySet[Job]:
+    """Ordinary (competitive) jobs held on at least one day of [start, end]. Work-training places
+    (is_ordinary=False) are never work in this sense."""
+    return Job.objects.filter(is_ordinary=True, start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+
+
+def working_during(start: dt.date, end: dt.date) -> Q:
+    """Working in ordinary employment during a period: held an ordinary job on at least one day
+    of [start, end] (a job that started before and ended inside the period counts; two jobs are
+    one person)."""
+    return Q(Exists(ordinary_jobs_overlapping(start, end).filter(participant=OuterRef("pk")))) & Q(
+        entry_date__lte=end
+    )
+
+
+def in_person_contact() -> Q:
+    """A contact met in person (face to face). Phone, video and messages have no place."""
+    return Q(mode=Contact.Mode.FACE_TO_FACE)
+
+
+def community_contact() -> Q:
+    """Contact in the community: met in person outside the office — out and about, at the
+    workplace or at the person's home (`Contact.COMMUNITY_PLACES`). The community share of time
+    is community minutes ÷ in-person minutes (IPS target 65 %)."""
+    return in_person_contact() & Q(place__in=Contact.COMMUNITY_PLACES)

@@ -3,31 +3,105 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import EmployerContactParticipant
-from ips.access import participants_for, scope_for
+from ips.access import get_in_scope, participant_grants, scope_for
 from ips.accounts.models import Membership, User
-from ips.dates import oslo_today
-from ips.deadlines.models import Alert
-from ips.deadlines.rules import rule_title
+from ips.dates import oslo_today, years_ago
 from participants.models import (
     Contact,
-    EducationEpisode,
     Goal,
-    Job,
     Participant,
-    ParticipantStatusEvent,
-    PlanReview,
     VocationalProfile,
+    community_contact,
+    in_person_contact,
 )
 
-# --- Caseload ------------------------------------------------------------------------------------
+# --- Scope --------------------------------------------------------------------------------------
+
+
+def participants_for(user: Any) -> QuerySet[Participant]:
+    """The participants this user may see at all: their own teams' (staff), plus the records
+    another app grants them (an auditor's chart-review sample, see `ips.access`)."""
+    s = scope_for(user)
+    grants = participant_grants(user)
+    if not s.staff_team_ids and not grants:
+        return Participant.objects.none()
+    q = Q(team_id__in=s.staff_team_ids) if s.staff_team_ids else Q(pk__in=[])
+    for ids in grants:
+        q |= Q(pk__in=ids)
+    return Participant.objects.filter(q)
+
+
+def participant_get_for_user(
+    *, user: Any, pk: Any, queryset: QuerySet[Participant] | None = None
+) -> Participant:
+    """The participant, if the user may see it at all; otherwise 404."""
+    return get_in_scope(queryset if queryset is not None else participants_for(user), pk)
+
+
+# --- The caseload of a job specialist (one definition: Participant.objects.on_caseload) ---------
+
+
+def caseload_subquery(specialist: str = "pk", *, on: dt.date | None = None) -> Coalesce:
+    """The caseload of the job specialist `OuterRef(specialist)` (a user id), as a subquery for
+    annotating users: how many participants are on their caseload today, or at the end of `on`."""
+    counts = (
+        Participant.objects.on_caseload(on=on)
+        .filter(job_specialist_id=OuterRef(specialist))
+        .order_by()
+        .values("job_specialist_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def caseload_counts(*, specialist_ids: Iterable[int], on: dt.date | None = None) -> dict[int, int]:
+    """{specialist id: caseload} for these specialists (0 for none), in one query."""
+    ids = list(specialist_ids)
+    counts = dict(
+        Participant.objects.on_caseload(on=on)
+        .filter(job_specialist_id__in=ids)
+        .order_by()
+        .values_list("job_specialist_id")
+        .annotate(n=Count("pk"))
+        .values_list("job_specialist_id", "n")
+    )
+    return {pk: counts.get(pk, 0) for pk in ids}
+
+
+def caseload_of(specialist: User, *, on: dt.date | None = None) -> int:
+    """The caseload of one job specialist: participants in an active status assigned to them."""
+    return Participant.objects.on_caseload(specialist, on=on).count()
+
+
+class CommunityTime(NamedTuple):
+    community: int  # in-person minutes outside the office
+    in_person: int  # in-person minutes with a place recorded: the denominator
+    no_place: int  # in-person minutes without a place (left out, and said so)
+
+
+def community_minutes(contacts: QuerySet[Contact]) -> CommunityTime:
+    """Minutes of these contacts in the community and met in person, in one query: the community
+    share of time is community ÷ in-person minutes with a place (IPS target 65 %). Phone, video
+    and messages are not in-person and count in neither; in-person minutes without a recorded
+    place are left out of both and reported."""
+    row = contacts.aggregate(
+        community=Sum("duration_minutes", filter=community_contact()),
+        in_person=Sum("duration_minutes", filter=in_person_contact() & ~Q(place="")),
+        no_place=Sum("duration_minutes", filter=in_person_contact() & Q(place="")),
+    )
+    return CommunityTime(row["community"] or 0, row["in_person"] or 0, row["no_place"] or 0)
+
+
+# --- Caseload page ------------------------------------------------------------------------------------
 
 
 def _with_caseload_columns(qs: QuerySet) -> QuerySet:
@@ -46,18 +120,9 @@ def _with_caseload_columns(qs: QuerySet) -> QuerySet:
         .order_by("target_date")
         .values("target_date")[:1]
     )
-    open_alerts = (
-        Alert.objects.filter(subject_kind=Alert.SubjectKind.PARTICIPANT, subject_id=OuterRef("pk"))
-        .exclude(state=Alert.State.RESOLVED)
-        .order_by()
-        .values("subject_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     return qs.select_related("job_specialist").annotate(
         last_contact_date=Subquery(last_contact),
         next_target_date=Subquery(next_target),
-        open_alert_count=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0)),
     )
 
 
@@ -71,9 +136,10 @@ def caseload_for(*, user) -> QuerySet[Participant]:
     return _with_caseload_columns(participants_for(user).filter(q))
 
 
-def caseload_row(*, user, pk: int) -> Participant | None:
-    """One caseload row (after logging a contact from the caseload)."""
-    return _with_caseload_columns(participants_for(user)).filter(pk=pk).first()
+def caseload_rows(*, user: Any) -> QuerySet[Participant]:
+    """Caseload rows with their columns for any participant the user may see (one row is
+    re-rendered after a contact is logged from the caseload)."""
+    return _with_caseload_columns(participants_for(user))
 
 
 def specialists_led_by(*, user) -> QuerySet[User]:
@@ -98,234 +164,6 @@ def days_since(value: dt.date | None) -> int | None:
 
 def participant_for_page(*, user, pk) -> QuerySet[Participant]:
     return participants_for(user).select_related("job_specialist", "team", "referral")
-
-
-@dataclass
-class TimelineItem:
-    kind: str
-    label: str
-    on: dt.date
-    at: dt.datetime
-    text: str = ""
-    detail: str = ""
-    obj: object = None
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def sort_key(self):
-        return (self.on, self.at)
-
-
-def _aware_date(value: dt.datetime) -> dt.date:
-    return timezone.localdate(value)
-
-
-def _midday(on: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
-
-
-TIMELINE_PAGE = 100
-
-
-def participant_timeline(*, participant: Participant, pages: int = 1) -> tuple[list, bool]:
-    """Everything that happened with the person, newest first: referral, contacts, plan
-    reviews, goals, profile updates, employer contacts on their behalf, jobs, education, status
-    changes and alerts. Each source is one query limited to the newest `limit` rows, so the
-    query count does not grow with the record; returns (items, has_more)."""
-    limit = TIMELINE_PAGE * max(1, min(pages, 20))
-    items: list[TimelineItem] = []
-    pid = participant.pk
-
-    referral = participant.referral
-    if referral is not None:
-        items.append(
-            TimelineItem(
-                "referral",
-                str(_("Henvisning mottatt")),
-                referral.date_received,
-                _midday(referral.date_received),
-                obj=referral,
-            )
-        )
-
-    for c in (
-        Contact.objects.filter(participant_id=pid)
-        .select_related("logged_by")
-        .order_by("-contact_date", "-created_at")[:limit]
-    ):
-        items.append(
-            TimelineItem(
-                "contact",
-                str(_("Kontakt: %(with)s") % {"with": c.get_with_whom_display()}),
-                c.contact_date,
-                c.created_at,
-                text=c.note,
-                detail=", ".join(
-                    str(x)
-                    for x in (
-                        c.get_mode_display(),
-                        c.get_place_display() if c.place else "",
-                        _("%(n)s min") % {"n": c.duration_minutes},
-                        c.logged_by.get_full_name(),
-                    )
-                    if x
-                ),
-                obj=c,
-            )
-        )
-
-    for r in (
-        PlanReview.objects.filter(plan__participant_id=pid)
-        .select_related("reviewed_by")
-        .order_by("-reviewed_on", "-id")[:limit]
-    ):
-        items.append(
-            TimelineItem(
-                "plan_review",
-                str(_("Handlingsplanen gjennomgått")),
-                r.reviewed_on,
-                r.created_at,
-                text=r.summary,
-                obj=r,
-            )
-        )
-
-    for g in Goal.objects.filter(plan__participant_id=pid).order_by("-created_at")[:limit]:
-        items.append(
-            TimelineItem(
-                "goal",
-                str(_("Delmål lagt til")),
-                _aware_date(g.created_at),
-                g.created_at,
-                text=g.description,
-                obj=g,
-            )
-        )
-
-    for h in _profile_events(pid, limit):
-        items.append(
-            TimelineItem(
-                "profile",
-                str(_("Yrkesprofilen oppdatert")),
-                _aware_date(h.pgh_created_at),
-                h.pgh_created_at,
-                obj=h,
-            )
-        )
-
-    for link in (
-        EmployerContactParticipant.objects.filter(participant_id=pid)
-        .select_related("employer_contact__employer")
-        .order_by("-employer_contact__contact_date", "-employer_contact_id")[:limit]
-    ):
-        ec = link.employer_contact
-        items.append(
-            TimelineItem(
-                "employer_contact",
-                str(_("Arbeidsgiverkontakt: %(employer)s") % {"employer": ec.employer.name}),
-                ec.contact_date,
-                ec.created_at,
-                text=ec.note,
-                detail=ec.get_purpose_display(),
-                obj=ec,
-            )
-        )
-
-    for j in (
-        Job.objects.filter(participant_id=pid)
-        .select_related("employer")
-        .order_by("-start_date", "-id")[:limit]
-    ):
-        kind_text = _("Jobb") if j.is_ordinary else _("Arbeidstrening (teller ikke som jobb)")
-        items.append(
-            TimelineItem(
-                "job_start",
-                str(_("Startet i jobb")) if j.is_ordinary else str(_("Startet arbeidstrening")),
-                j.start_date,
-                j.created_at,
-                text=f"{j.title}, {j.employer.name}",
-                detail=str(kind_text),
-                obj=j,
-            )
-        )
-        if j.end_date:
-            items.append(
-                TimelineItem(
-                    "job_end",
-                    str(_("Jobben sluttet")),
-                    j.end_date,
-                    j.updated_at,
-                    text=f"{j.title}, {j.employer.name}",
-                    detail=j.get_end_reason_display(),
-                    obj=j,
-                )
-            )
-
-    for e in EducationEpisode.objects.filter(participant_id=pid).order_by("-start_date", "-id")[
-        :limit
-    ]:
-        items.append(
-            TimelineItem(
-                "education_start",
-                str(_("Startet på utdanning")),
-                e.start_date,
-                e.created_at,
-                text=f"{e.programme}, {e.institution}",
-                obj=e,
-            )
-        )
-        if e.end_date:
-            items.append(
-                TimelineItem(
-                    "education_end",
-                    str(_("Utdanning avsluttet")),
-                    e.end_date,
-                    _midday(e.end_date),
-                    text=f"{e.programme}, {e.institution}",
-                    detail=e.get_end_reason_display(),
-                    obj=e,
-                )
-            )
-
-    for ev in (
-        ParticipantStatusEvent.objects.filter(participant_id=pid)
-        .select_related("by")
-        .order_by("-at", "-id")[:limit]
-    ):
-        items.append(
-            TimelineItem(
-                "status",
-                str(_("Status: %(status)s") % {"status": ev.get_to_status_display()}),
-                _aware_date(ev.at),
-                ev.at,
-                text=ev.note,
-                obj=ev,
-            )
-        )
-
-    for a in Alert.objects.filter(
-        subject_kind=Alert.SubjectKind.PARTICIPANT, subject_id=pid
-    ).order_by("-first_breached_at", "-id")[:limit]:
-        items.append(
-            TimelineItem(
-                "alert",
-                str(_("Varsel: %(rule)s") % {"rule": rule_title(a.rule)}),
-                _aware_date(a.first_breached_at),
-                a.first_breached_at,
-                detail=a.get_state_display(),
-                obj=a,
-            )
-        )
-
-    items.sort(key=lambda i: i.sort_key, reverse=True)
-    return items[:limit], len(items) > limit
-
-
-def _profile_events(participant_id: int, limit: int):
-    history_model = VocationalProfile.history.rel.related_model
-    return history_model.objects.filter(pgh_obj__participant_id=participant_id).order_by(
-        "-pgh_created_at"
-    )[:limit]
 
 
 # --- Vocational profile completeness ---------------------------------------------------------------
@@ -416,3 +254,15 @@ def profile_completeness(
         (filled if is_filled else empty).append(section)
     total = len(empty) + len(filled)
     return Completeness(round(100 * len(filled) / total) if total else 0, empty, filled)
+
+
+# --- Retention ------------------------------------------------------------------------------------
+
+
+def participants_due_for_anonymisation(*, now: dt.datetime, years: int) -> QuerySet[Participant]:
+    """Closed participants whose retention period (`years` after closing) has run out."""
+    return Participant.objects.filter(
+        status=Participant.Status.CLOSED,
+        closed_at__lt=years_ago(now, years),
+        anonymised_at__isnull=True,
+    ).order_by("pk")

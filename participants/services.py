@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import employer_team_ids_for
+from ips.audit.subject import participant_anonymise
 from ips.dates import oslo_today
 from ips.forms import StaleObjectError
+from participants import selectors
 from participants.models import (
     ActionPlan,
     Contact,
@@ -461,3 +464,16 @@ def education_end(
                 note=str(_("Utdanningen er avsluttet.")),
             )
     return episode
+
+
+def retention_run(*, now: dt.datetime | None = None) -> int:
+    """Anonymise every participant closed more than RETENTION_YEARS ago. Each one in its own
+    transaction (a failure leaves the others done). Returns how many were anonymised."""
+    now = now or timezone.now()
+    done = 0
+    for participant in selectors.participants_due_for_anonymisation(
+        now=now, years=settings.RETENTION_YEARS
+    ):
+        participant_anonymise(participant=participant, now=now)
+        done += 1
+    return done

@@ -14,15 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from ips.access import (
-    can_edit_participant,
-    can_see_health,
-    employers_for,
-    is_leader,
-    is_staff_member,
-    participant_get_for_user,
-    require,
-)
+from deadlines.selectors import with_open_alert_count
+from employers.selectors import employers_for
+from ips.access import can_edit_participant, can_see_health, is_leader, is_staff_member, require
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.forms import StaleObjectError
@@ -46,13 +40,14 @@ from participants.models import ActionPlan, Participant, VocationalProfile
 from participants.selectors import (
     PROFILE_SECTIONS,
     caseload_for,
-    caseload_row,
+    caseload_rows,
     days_since,
     participant_for_page,
-    participant_timeline,
+    participant_get_for_user,
     profile_completeness,
     specialists_led_by,
 )
+from reports.timeline import participant_timeline
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -120,7 +115,7 @@ def caseload(request):
     leader = is_leader(request.user)
     filterset = CaseloadFilter(
         request.GET,
-        queryset=caseload_for(user=request.user),
+        queryset=with_open_alert_count(caseload_for(user=request.user)),
         specialists=specialists_led_by(user=request.user) if leader else None,
     )
     page = Paginator(filterset.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -173,7 +168,7 @@ def detail(request, pk):
 
 def _contact_saved_response(request, participant, origin: str):
     if origin == "caseload":
-        row = caseload_row(user=request.user, pk=participant.pk)
+        row = with_open_alert_count(caseload_rows(user=request.user)).get(pk=participant.pk)
         row.days_since_contact = days_since(row.last_contact_date)
         html = render_to_string(
             "participants/partials/caseload_row.html", {"row": row}, request=request

@@ -1,24 +1,11 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from stdnum.no import fodselsnummer
 
 from ips.db import OsloToday
 from ips.history import track_history
-
-
-def validate_national_id(value: str) -> None:
-    """Fødselsnummer or D-number (11 digits, both mod-11 check digits), via python-stdnum."""
-    if not fodselsnummer.is_valid(value):
-        raise ValidationError(
-            _(
-                "Fødselsnummeret eller D-nummeret er ikke gyldig. Sjekk at alle 11 sifrene "
-                "er riktige."
-            ),
-            code="invalid_national_id",
-        )
+from ips.validators import validate_national_id
 
 
 @track_history

@@ -3,22 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ips.access import referral_get_for_user, referrals_for, scope_for
+from ips.access import get_in_scope, scope_for
 from ips.accounts.models import Membership, Team, User
 from ips.dates import oslo_today
 from participants.models import Participant
+from participants.selectors import caseload_subquery
 from referrals.models import Referral, ReferralEvent
 
 # The kit: the job specialist meets the person within a week of the referral. Counted from the
 # date received, not the referral date: the team cannot act before it has the referral.
 FIRST_MEETING_DAYS = 7
 FIRST_MEETING_WARNING_DAYS = 5
+
+
+# --- Scope --------------------------------------------------------------------------------------
+
+
+def referrals_for(user: Any) -> QuerySet[Referral]:
+    """The receiving team's referrals (staff), and the referrals a partner's organisation sent."""
+    s = scope_for(user)
+    if not s.staff_team_ids and not s.partner_org_ids:
+        return Referral.objects.none()
+    q = Q(pk__in=[])
+    if s.staff_team_ids:
+        q |= Q(team_id__in=s.staff_team_ids)
+    if s.partner_org_ids:
+        q |= Q(source_organisation_id__in=s.partner_org_ids)
+    return Referral.objects.filter(q)
+
+
+def referral_get_for_user(
+    *, user: Any, pk: Any, queryset: QuerySet[Referral] | None = None
+) -> Referral:
+    return get_in_scope(queryset if queryset is not None else referrals_for(user), pk)
 
 
 @dataclass(frozen=True)
@@ -91,22 +115,6 @@ def referral_events(*, referral: Referral) -> list[ReferralEvent]:
     return list(referral.events.select_related("by").order_by("at", "id"))
 
 
-def _active_caseload_subquery():
-    return Coalesce(
-        Subquery(
-            Participant.objects.filter(
-                job_specialist_id=OuterRef("pk"), status__in=Participant.ACTIVE_STATUSES
-            )
-            .order_by()
-            .values("job_specialist_id")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
 def _open_referrals_subquery():
     return Coalesce(
         Subquery(
@@ -123,12 +131,6 @@ def _open_referrals_subquery():
     )
 
 
-def active_caseload_of(user: User) -> int:
-    return Participant.objects.filter(
-        job_specialist=user, status__in=Participant.ACTIVE_STATUSES
-    ).count()
-
-
 def team_specialists_by_free_capacity(*, team: Team) -> QuerySet[User]:
     """The team's job specialists, most free capacity first, each with `active_caseload` (active
     participants), `free_capacity` (breach threshold minus caseload) and `open_referrals`
@@ -140,9 +142,7 @@ def team_specialists_by_free_capacity(*, team: Team) -> QuerySet[User]:
             memberships__ended_at__isnull=True,
             is_active=True,
         )
-        .annotate(
-            active_caseload=_active_caseload_subquery(), open_referrals=_open_referrals_subquery()
-        )
+        .annotate(active_caseload=caseload_subquery(), open_referrals=_open_referrals_subquery())
         .annotate(free_capacity=Value(team.caseload_limit) - F("active_caseload"))
         .order_by("-free_capacity", "open_referrals", "first_name", "last_name", "pk")
     )

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from ips.accounts.models import Membership, Organisation, Team, User
 from ips.dates import oslo_today
 from participants.models import Contact, Participant, ParticipantStatusEvent
+from participants.selectors import caseload_of
 from referrals.models import Referral, ReferralEvent
-from referrals.selectors import active_caseload_of
 
 
 class DuplicateParticipantError(Exception):
@@ -118,7 +118,7 @@ def referral_assign(
                 {"specialist": _("Velg en jobbspesialist i teamet som mottok henvisningen.")},
                 code="not_in_team",
             )
-        caseload = active_caseload_of(specialist)
+        caseload = caseload_of(specialist)
         if caseload >= referral.team.caseload_limit and not confirm_over_limit:
             raise ValidationError(
                 {

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ips.accounts import throttle
-from ips.audit.services import client_ip
+from ips.http import client_ip
 
 
 class LoginForm(AuthenticationForm):

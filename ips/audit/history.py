@@ -2,8 +2,9 @@
 
 Every insert and update of a tracked model writes a row by database trigger; the history
 middleware stamps each row's context with the signed-in user and the URL. Here we turn the rows
-into "who, when, which fields changed (from → to)", hiding health fields from anyone outside the
-participant's own team.
+into "who, when, which fields changed (from → to)", leaving out the fields the caller hides.
+Which record a user may open, and which fields are hidden from them, is decided by the reader
+`reports.record_history`, which knows the domain apps; this module knows none of them.
 """
 
 from __future__ import annotations
@@ -11,31 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from ips import access
 from ips.accounts.models import User
-
-
-@dataclass(frozen=True)
-class Kind:
-    model: str  # "app_label.Model"
-    label: str  # Norwegian, as stored in the access log; templates translate it for display
-
-
-KINDS = {
-    "deltaker": Kind("participants.Participant", gettext_noop("Deltaker")),
-    "henvisning": Kind("referrals.Referral", gettext_noop("Henvisning")),
-    "profil": Kind("participants.VocationalProfile", gettext_noop("Yrkesprofil")),
-    "plan": Kind("participants.ActionPlan", gettext_noop("Tiltaksplan")),
-    "jobb": Kind("participants.Job", gettext_noop("Jobb")),
-    "varsel": Kind("deadlines.Alert", gettext_noop("Varsel")),
-    "kvalitetsmaling": Kind("fidelity.Review", gettext_noop("Kvalitetsmåling")),
-}
 
 
 @dataclass(frozen=True)
@@ -52,44 +32,6 @@ class Entry:
     user: str
     url: str
     changes: list[Change]
-
-
-@dataclass(frozen=True)
-class Subject:
-    obj: object
-    participant: object | None  # for the access log
-    referral: object | None
-    hidden_fields: frozenset[str]
-
-
-def history_subject(*, user, kind: str, pk: int) -> Subject:
-    """The record, if this user may see it (404 outside scope, 403 inside without the right)."""
-    if kind not in KINDS:
-        raise Http404
-    if kind == "deltaker":
-        participant = access.participant_get_for_user(user=user, pk=pk)
-        return Subject(participant, participant, None, _health_hidden(user, participant, ()))
-    if kind == "henvisning":
-        referral = access.referral_get_for_user(user=user, pk=pk)
-        access.require(access.can_see_referral_details(user, referral))
-        return Subject(referral, None, referral, frozenset())
-    if kind in {"profil", "plan", "jobb"}:
-        model = apps.get_model(KINDS[kind].model)
-        try:
-            obj = model.objects.select_related("participant").get(
-                pk=pk, participant__in=access.participants_for(user)
-            )
-        except (model.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-        health = getattr(model, "HEALTH_FIELDS", ())
-        return Subject(obj, obj.participant, None, _health_hidden(user, obj.participant, health))
-    if kind == "varsel":
-        return Subject(access.alert_get_for_user(user=user, pk=pk), None, None, frozenset())
-    return Subject(access.review_get_for_user(user=user, pk=pk), None, None, frozenset())
-
-
-def _health_hidden(user, participant, health_fields) -> frozenset[str]:
-    return frozenset() if access.can_see_health(user, participant) else frozenset(health_fields)
 
 
 def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:

@@ -1,22 +1,10 @@
 """Writing the access log. Reads of participant data call these from the view that shows them."""
 
-import ipaddress
 from collections.abc import Iterable
 
 from ips.access import scope_for
 from ips.audit.models import AccessEvent
-
-
-def client_ip(request) -> str | None:
-    """The address the request came from. Behind the load balancer that is the LAST
-    X-Forwarded-For hop (the one our proxy appended); earlier hops are whatever the client sent
-    and must not be trusted (they would let an attacker dodge the login throttle)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    try:
-        return str(ipaddress.ip_address(candidate or ""))
-    except ValueError:
-        return None
+from ips.http import client_ip
 
 
 def _event(request, *, action, what, participant_id=None, referral_id=None) -> AccessEvent:
@@ -103,19 +91,3 @@ def unusual_access_report_send(*, days: int = 7) -> dict[str, int]:
             )
         sent[team.name] = findings
     return sent
-
-
-def retention_run(*, now=None) -> int:
-    """Anonymise every participant closed more than RETENTION_YEARS ago. Each one in its own
-    transaction (a failure leaves the others done). Returns how many were anonymised."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from ips.audit.subject import participant_anonymise, participants_due_for_anonymisation
-
-    now = now or timezone.now()
-    done = 0
-    for participant in participants_due_for_anonymisation(now=now, years=settings.RETENTION_YEARS):
-        participant_anonymise(participant=participant, now=now)
-        done += 1
-    return done

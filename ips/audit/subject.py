@@ -139,23 +139,6 @@ def participant_export_pdf(participant, *, base_url: str) -> bytes:
 # --- Retention ------------------------------------------------------------------------------
 
 
-def _years_ago(now: dt.datetime, years: int) -> dt.datetime:
-    try:
-        return now.replace(year=now.year - years)
-    except ValueError:  # 29 February
-        return now.replace(year=now.year - years, day=28)
-
-
-def participants_due_for_anonymisation(*, now: dt.datetime, years: int):
-    from participants.models import Participant
-
-    return Participant.objects.filter(
-        status=Participant.Status.CLOSED,
-        closed_at__lt=_years_ago(now, years),
-        anonymised_at__isnull=True,
-    ).order_by("pk")
-
-
 def _scrub_values(model, pk) -> dict:
     """New values for the personal fields of one row: names and national ids replaced, phone
     numbers and free text cleared. Dates, statuses, choices, numbers and links are kept."""

@@ -27,18 +27,3 @@ def weekly_unusual_access_report() -> dict[str, int]:
     sent = services.unusual_access_report_send()
     logger.info("unusual access report sent to %s team(s)", len(sent))
     return sent
-
-
-@shared_task(
-    name="audit.retention_anonymise",
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=30 * 60,
-    time_limit=35 * 60,
-)
-def retention_anonymise() -> int:
-    """Nightly: anonymise participants whose retention period has run out. Idempotent."""
-    count = services.retention_run()
-    logger.info("retention: %s participant(s) anonymised", count)
-    return count

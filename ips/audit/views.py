@@ -9,14 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ips.access import is_leader, participant_get_for_user, require, scope_for
+from ips.access import is_leader, require, scope_for
 from ips.accounts import throttle
-from ips.audit import history as record_history
 from ips.audit import selectors, subject
 from ips.audit.forms import AccessLogSearchForm, SubjectExportForm
+from ips.audit.history import history_entries
 from ips.audit.models import AccessEvent
 from ips.audit.pdf import participant_access_report_pdf
-from ips.audit.services import access_event_record, access_events_record_many, client_ip
+from ips.audit.services import access_event_record, access_events_record_many
+from ips.http import client_ip
+from participants.selectors import participant_get_for_user
+from reports import record_history
 
 PAGE_SIZE = 50
 
@@ -107,7 +110,7 @@ def unusual(request):
 def history(request, kind, pk):
     """ "Historikk": every saved version of one record, who changed what and when."""
     subject = record_history.history_subject(user=request.user, kind=kind, pk=pk)
-    entries = record_history.history_entries(obj=subject.obj, hidden_fields=subject.hidden_fields)
+    entries = history_entries(obj=subject.obj, hidden_fields=subject.hidden_fields)
     if subject.participant is not None or subject.referral is not None:
         access_event_record(
             request=request,

@@ -67,6 +67,7 @@ from participants.models import (
     PlanReview,
     VocationalProfile,
 )
+from participants.statuses import ACTIVE_STATUSES_SQL
 from referrals.models import Referral, ReferralEvent
 
 DEFAULT_TEAMS = 200
@@ -133,8 +134,6 @@ def _set_user_triggers(cursor, enabled: bool) -> None:
     for model in BULK_MODELS:
         cursor.execute(f"ALTER TABLE {model._meta.db_table} {action} TRIGGER USER")
 
-
-ACTIVE = "('engaged', 'job_search', 'employed', 'education', 'follow_along')"
 
 # An IPS-25 item score, 1–5, from team t, half h (1 = last, 2 = current) and item number n: a
 # team level (2·mod(2t, 5)), a spread over the items, a better current half, and a weak item or
@@ -454,11 +453,11 @@ def seed(*, teams: int, stdout) -> str:
             "FROM nat_team nt CROSS JOIN generate_series(1, %(participants)s) i "
             "JOIN nat_user u ON u.t = nt.t AND u.s = 1 + mod(i, %(specialists)s)",
         )
-        # ACTIVE is a module constant, not input.
+        # ACTIVE_STATUSES_SQL is built from the model's constants, not input.
         cursor.execute(
             "CREATE TEMP TABLE nat_part ON COMMIT DROP AS "  # nosec B608
             "SELECT nt.t, split_part(p.name, '-', 2)::int AS i, p.id, p.entry_date, "
-            "p.job_specialist_id, p.status IN " + ACTIVE + " AS active "
+            "p.job_specialist_id, p.status IN " + ACTIVE_STATUSES_SQL + " AS active "
             "FROM participants_participant p JOIN nat_team nt ON nt.id = p.team_id"
         )
         cursor.execute("CREATE INDEX ON nat_part (t, i)")

@@ -2,7 +2,7 @@
 
 import django.contrib.postgres.fields
 import django.db.models.deletion
-import referrals.models
+import ips.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('pgh_label', models.TextField(help_text='The event label.')),
                 ('id', models.BigIntegerField()),
                 ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('national_id', models.CharField(max_length=11, validators=[referrals.models.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
+                ('national_id', models.CharField(max_length=11, validators=[ips.validators.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
                 ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefon')),
                 ('status', models.CharField(choices=[('engaged', 'I oppstart'), ('job_search', 'Jobbsøk'), ('employed', 'I arbeid'), ('education', 'I utdanning'), ('follow_along', 'Oppfølging'), ('inactive', 'Pause etter eget ønske'), ('closed', 'Avsluttet etter eget ønske')], default='engaged', max_length=20, verbose_name='status')),
                 ('entry_date', models.DateField(help_text='Datoen for første møte.', verbose_name='startdato i IPS')),
@@ -456,7 +456,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('national_id', models.CharField(max_length=11, validators=[referrals.models.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
+                ('national_id', models.CharField(max_length=11, validators=[ips.validators.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
                 ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefon')),
                 ('status', models.CharField(choices=[('engaged', 'I oppstart'), ('job_search', 'Jobbsøk'), ('employed', 'I arbeid'), ('education', 'I utdanning'), ('follow_along', 'Oppfølging'), ('inactive', 'Pause etter eget ønske'), ('closed', 'Avsluttet etter eget ønske')], default='engaged', max_length=20, verbose_name='status')),
                 ('entry_date', models.DateField(help_text='Datoen for første møte.', verbose_name='startdato i IPS')),

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import ips.db
 import pgtrigger.compiler
 import pgtrigger.migrations
-import referrals.models
+import ips.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('person_name', models.CharField(max_length=200, verbose_name='navn')),
-                ('national_id', models.CharField(max_length=11, validators=[referrals.models.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
+                ('national_id', models.CharField(max_length=11, validators=[ips.validators.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
                 ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefon')),
                 ('referral_date', models.DateField(verbose_name='henvisningsdato')),
                 ('referrer_name', models.CharField(blank=True, max_length=200, verbose_name='henvist av (navn)')),
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 ('pgh_label', models.TextField(help_text='The event label.')),
                 ('id', models.BigIntegerField()),
                 ('person_name', models.CharField(max_length=200, verbose_name='navn')),
-                ('national_id', models.CharField(max_length=11, validators=[referrals.models.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
+                ('national_id', models.CharField(max_length=11, validators=[ips.validators.validate_national_id], verbose_name='fødselsnummer / D-nummer')),
                 ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefon')),
                 ('referral_date', models.DateField(verbose_name='henvisningsdato')),
                 ('referrer_name', models.CharField(blank=True, max_length=200, verbose_name='henvist av (navn)')),

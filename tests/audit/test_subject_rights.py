@@ -10,8 +10,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from ips.audit.models import AccessEvent
-from ips.audit.tasks import retention_anonymise
 from participants.models import Participant
+from participants.tasks import retention_anonymise
 from tests.conftest import PASSWORD
 from tests.factories import (
     ActionPlanFactory,

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from ips.access import participants_for, referrals_for, scope_for
+from ips.access import scope_for
+from participants.selectors import participants_for
+from referrals.selectors import referrals_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ Expected for team A, Q2 2025:
 
 import datetime as dt
 
-from ips.dashboards.measures import Period
+from dashboards.measures import Period
 from participants.models import Participant, ParticipantStatusEvent
 from referrals.models import Referral
 from tests.factories import (

@@ -1,4 +1,4 @@
-from ips.dashboards.charts import caseload_chart, employment_rate_chart
+from dashboards.charts import caseload_chart, employment_rate_chart
 
 
 def test_employment_rate_chart_draws_the_three_benchmarks_without_script():

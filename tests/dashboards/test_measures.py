@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ips.dashboards import measures
-from ips.dashboards.measures import Period
+from dashboards import measures
+from dashboards.measures import Period
 from participants.models import Participant, ParticipantStatusEvent
 from tests.dashboards import known
 from tests.factories import EducationEpisodeFactory, JobFactory, ParticipantFactory, TeamFactory

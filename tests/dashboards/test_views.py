@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from dashboards.models import PeriodPreference
 from ips.audit.models import AccessEvent
-from ips.dashboards.models import PeriodPreference
 from tests.dashboards import known
 
 Q2 = "?kind=quarter&year=2025&quarter=2"
@@ -84,7 +84,7 @@ def test_bad_period_shows_a_field_message_and_keeps_the_remembered_one(
 
 
 def test_default_period_is_the_current_quarter(world, leader_client):
-    from ips.dashboards import periods
+    from dashboards import periods
     from ips.dates import oslo_today
 
     html = _text(leader_client.get(reverse("dashboards:team")))

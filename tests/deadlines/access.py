@@ -1,4 +1,4 @@
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 from tests.access_matrix import post_only, staff_pages
 from tests.factories import AlertFactory
 

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from ips.deadlines.engine import scan
-from ips.deadlines.models import Alert
+from deadlines.engine import scan
+from deadlines.models import Alert
 from tests.factories import ParticipantFactory
 
 

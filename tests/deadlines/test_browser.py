@@ -1,6 +1,6 @@
 import pytest
 
-from ips.deadlines.models import Alert
+from deadlines.models import Alert
 from tests.conftest import browser_login, screenshot
 from tests.factories import AlertFactory
 

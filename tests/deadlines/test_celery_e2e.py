@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from deadlines.models import Alert
 from ips.celery import app
-from ips.deadlines.models import Alert
 from tests.conftest import World
 from tests.factories import ParticipantFactory, today
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
+from deadlines.engine import scan
+from deadlines.models import Alert
 from ips.dates import oslo_today
-from ips.deadlines.engine import scan
-from ips.deadlines.models import Alert
 from ips.demo import small
 from referrals.models import Referral
 from tests.fidelity.factories import ensure_scales

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from ips.deadlines.models import Alert, DigestLog
-from ips.deadlines.tasks import send_daily_digest
+from deadlines.models import Alert, DigestLog
+from deadlines.tasks import send_daily_digest
 from tests.factories import AlertFactory
 
 

@@ -7,9 +7,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, connections
 
-from ips.deadlines.engine import scan
-from ips.deadlines.models import Alert, AlertEvent
-from ips.deadlines.rules import RULES
+from deadlines.engine import scan
+from deadlines.models import Alert, AlertEvent
+from deadlines.rules import RULES
 from participants.models import Participant
 from tests.deadlines.conftest import TODAY, days_ago
 from tests.factories import ContactFactory, ParticipantFactory, ReferralFactory
@@ -49,7 +49,7 @@ def test_second_scan_changes_nothing(world):
 
 @pytest.mark.usefixtures("clock")
 def test_acknowledged_alert_stays_acknowledged_until_resolved(world):
-    from ips.deadlines.services import alert_acknowledge
+    from deadlines.services import alert_acknowledge
 
     person = _neglected(world, 1)[0]
     scan(rules=["no_contact_30_days"])

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from deadlines.models import Alert, AlertEvent
 from ips.audit.models import AccessEvent
-from ips.deadlines.models import Alert, AlertEvent
 from tests.factories import AlertFactory, ParticipantFactory, ReferralFactory
 
 URL = reverse("deadlines:alert_list")
@@ -172,7 +172,7 @@ def test_too_long_comment_is_refused_and_nothing_changes(world):
 
 
 def test_badge_counts_for_participants(world):
-    from ips.deadlines.selectors import open_alert_counts_for_participants
+    from deadlines.selectors import open_alert_counts_for_participants
 
     p = world.participant
     _alert(world, owner=world.specialist, participant=p)

@@ -58,21 +58,17 @@ def test_caseload_suggestion_follows_the_anchors(value, expected):
     assert suggest_score("caseload", value) == expected
 
 
-def test_caseload_per_specialist(world, window):
+def test_caseload_follows_the_highest_specialist_caseload_not_the_average(world, window):
+    """One specialist above 20 among others below: the item is about each specialist's caseload,
+    so the suggestion is not a 5 (the average, 15.5, would have suggested one)."""
     for _ in range(21):
         person(world)
-    for _ in range(20):
+    for _ in range(10):
         person(world, specialist=world.teammate)
-    closed_during = person(world, specialist=world.teammate, status=Participant.Status.CLOSED)
-    Participant.objects.filter(pk=closed_during.pk).update(
-        closed_at=dt.datetime(2026, 8, 1, 12, tzinfo=dt.UTC)
-    )
-    # Not counted: a pause, closed before the period, entered after it, another team.
+    # Not on the caseload on the period's last day: a pause, a closing, entered after it,
+    # another team's participant.
     person(world, status=Participant.Status.INACTIVE)
-    closed_before = person(world, status=Participant.Status.CLOSED)
-    Participant.objects.filter(pk=closed_before.pk).update(
-        closed_at=dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
-    )
+    person(world, specialist=world.teammate, status=Participant.Status.CLOSED)
     person(world, entry=D(2026, 10, 5))
     ParticipantFactory(team=world.other_team)
 
@@ -80,7 +76,7 @@ def test_caseload_per_specialist(world, window):
 
     assert result.value == 21.0
     assert result.suggested == 4
-    assert "42" in result.explanation
+    assert "30.09.2026" in result.explanation and "21, 10" in result.explanation
 
 
 def test_rapid_search_median_days_and_share_within_30(world, window):

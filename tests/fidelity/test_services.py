@@ -13,8 +13,9 @@ from fidelity.services import (
     review_reopen,
     sample_draw,
 )
-from ips.access import forget_scope, participants_for
+from ips.access import forget_scope
 from participants.models import Participant
+from participants.selectors import participants_for
 from tests.factories import ParticipantFactory
 from tests.fidelity.factories import make_review
 
@@ -182,7 +183,10 @@ def _team_participants(world, n, **kwargs):
 
 def test_sample_draws_ten_active_participants_of_the_team_and_opens_them_to_the_auditor(world):
     active = _team_participants(world, 14)
-    _team_participants(world, 3, status=Participant.Status.INACTIVE)
+    # On a pause since before the period: not served in it, so never drawn.
+    _team_participants(
+        world, 3, status=Participant.Status.INACTIVE, entry_date=dt.date(2026, 1, 5)
+    )
     ParticipantFactory(team=world.other_team, job_specialist=world.other_specialist)
     review = make_review(world, period="2026-H2")
     assert not participants_for(world.auditor).exists()

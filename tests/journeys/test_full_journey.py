@@ -25,9 +25,9 @@ from django.db.models import F
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from deadlines.engine import scan
 from fidelity.periods import period_for
 from ips.dates import oslo_today
-from ips.deadlines.engine import scan
 from referrals.models import Referral, ReferralEvent
 from tests.conftest import ARTIFACTS, browser_login, screenshot
 from tests.factories import valid_national_id
@@ -344,7 +344,7 @@ def auditor_scores_and_downloads_the_review(page) -> bytes:
     # Item 1, caseload size, is suggested from the records: Tove is Siri's only participant.
     item = page.locator("#item-1")
     indicator = item.get_by_test_id("indicator")
-    expect(indicator).to_contain_text("1 per jobbspesialist")
+    expect(indicator).to_contain_text("Høyeste portefølje: 1")
     expect(indicator).to_contain_text("Forslag: 5")
     item.locator('input[type="radio"][value="5"]').check()
     item.get_by_label("Begrunnelse").fill("Tove møtte Siri i samfunnet og fikk jobb på 8 dager")

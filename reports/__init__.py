@@ -1,0 +1,1 @@
+"""Readers across domains: pages and exports composed from several domain apps."""
