@@ -1,13 +1,18 @@
 """Writing the access log. Reads of participant data call these from the view that shows them."""
 
+import datetime as dt
 import ipaddress
 from collections.abc import Iterable
 
+from django.db.models import Model
+from django.http import HttpRequest
+
 from ips.access import scope_for
 from ips.audit.models import AccessEvent
+from ips.history import acting_as
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The address the request came from. Behind the load balancer that is the LAST
     X-Forwarded-For hop (the one our proxy appended); earlier hops are whatever the client sent
     and must not be trusted (they would let an attacker dodge the login throttle)."""
@@ -19,7 +24,14 @@ def client_ip(request) -> str | None:
         return None
 
 
-def _event(request, *, action, what, participant_id=None, referral_id=None) -> AccessEvent:
+def _event(
+    request: HttpRequest,
+    *,
+    action: str,
+    what: str,
+    participant_id: int | None = None,
+    referral_id: int | None = None,
+) -> AccessEvent:
     user = request.user if request.user.is_authenticated else None
     return AccessEvent(
         user=user,
@@ -34,7 +46,12 @@ def _event(request, *, action, what, participant_id=None, referral_id=None) -> A
 
 
 def access_event_record(
-    *, request, what: str, action: str = AccessEvent.Action.VIEW, participant=None, referral=None
+    *,
+    request: HttpRequest,
+    what: str,
+    action: str = AccessEvent.Action.VIEW,
+    participant: Model | None = None,
+    referral: Model | None = None,
 ) -> AccessEvent:
     event = _event(
         request,
@@ -49,10 +66,10 @@ def access_event_record(
 
 def access_events_record_many(
     *,
-    request,
+    request: HttpRequest,
     what: str,
-    participants: Iterable = (),
-    referrals: Iterable = (),
+    participants: Iterable[Model] = (),
+    referrals: Iterable[Model] = (),
     participant_ids: Iterable[int] = (),
     action: str = AccessEvent.Action.VIEW,
 ) -> None:
@@ -69,8 +86,6 @@ def unusual_access_report_send(*, days: int = 7) -> dict[str, int]:
     """E-mail each team's leaders the number of findings (no names in e-mail: they read the
     details in the app, behind two-factor sign-in). Returns {team name: findings} for teams
     with findings."""
-    import datetime as dt
-
     from django.conf import settings
     from django.core.mail import send_mail
     from django.utils import timezone
@@ -105,9 +120,12 @@ def unusual_access_report_send(*, days: int = 7) -> dict[str, int]:
     return sent
 
 
-def retention_run(*, now=None) -> int:
+def retention_run(*, now: dt.datetime | None = None) -> int:
     """Anonymise every participant closed more than RETENTION_YEARS ago. Each one in its own
-    transaction (a failure leaves the others done). Returns how many were anonymised."""
+    transaction (a failure leaves the others done). Returns how many were anonymised.
+
+    The retention rule is the actor, never a person: the changes are recorded as "System:
+    retention" (and the access log names the system too)."""
     from django.conf import settings
     from django.utils import timezone
 
@@ -115,7 +133,10 @@ def retention_run(*, now=None) -> int:
 
     now = now or timezone.now()
     done = 0
-    for participant in participants_due_for_anonymisation(now=now, years=settings.RETENTION_YEARS):
-        participant_anonymise(participant=participant, now=now)
-        done += 1
+    with acting_as(None, via="retention"):
+        for participant in participants_due_for_anonymisation(
+            now=now, years=settings.RETENTION_YEARS
+        ):
+            participant_anonymise(participant=participant, now=now)
+            done += 1
     return done
