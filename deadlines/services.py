@@ -21,11 +21,12 @@ from django.utils.translation import ngettext
 from deadlines.models import Alert, AlertEvent, DigestLog
 from deadlines.rules import rule_title
 from ips.accounts.models import User
+from ips.history import acting_as
 
 
-def alert_acknowledge(*, alert: Alert, by, comment: str = "") -> Alert:
+def alert_acknowledge(*, alert: Alert, by: User, comment: str = "") -> Alert:
     """open → acknowledged, with who and a comment. The alert stays until the engine resolves it."""
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.state != Alert.State.OPEN:
             raise ValidationError(_("Varselet er allerede kvittert eller løst."), code="not_open")

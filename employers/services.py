@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from employers.models import (
 )
 from ips.access import can_edit_employer
 from ips.accounts.models import Team, User
+from ips.history import acting_as
 from participants.models import Participant
 from participants.selectors import participants_for
 
@@ -29,7 +31,7 @@ from participants.selectors import participants_for
 class DuplicateEmployerError(Exception):
     """The organisation number is already in this register: open that employer instead."""
 
-    def __init__(self, employer: Employer):
+    def __init__(self, employer: Employer) -> None:
         super().__init__(f"employer {employer.pk} exists")
         self.employer = employer
 
@@ -40,7 +42,9 @@ def normalise_orgnr(value: str) -> str:
     return stdnum_orgnr.compact(value) if value else ""
 
 
-def _existing_with_orgnr(*, team: Team, org_number: str, exclude_pk: int | None = None):
+def _existing_with_orgnr(
+    *, team: Team, org_number: str, exclude_pk: int | None = None
+) -> Employer | None:
     if not org_number:
         return None
     qs = Employer.objects.filter(team=team, org_number=org_number)
@@ -95,27 +99,40 @@ def employer_create(
         notes=notes,
         created_by=by,
     )
-    return _save_employer(employer)
+    with acting_as(by):
+        return _save_employer(employer)
 
 
-EMPLOYER_EDITABLE_FIELDS = ("name", "org_number", "industry", "municipality", "address", "notes")
+class EmployerChanges(TypedDict, total=False):
+    name: str
+    org_number: str
+    industry: str
+    municipality: str
+    address: str
+    notes: str
+
+
+EMPLOYER_EDITABLE_FIELDS = tuple(EmployerChanges.__annotations__)
 
 
 @transaction.atomic
-def employer_update(*, employer: Employer, by: User, **changes) -> Employer:
+def employer_update(
+    *, employer: Employer, by: User, **changes: Unpack[EmployerChanges]
+) -> Employer:
     if not can_edit_employer(by, employer):
         raise PermissionDenied
     unknown = set(changes) - set(EMPLOYER_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    for field, value in changes.items():
-        if field == "org_number":
-            value = normalise_orgnr(value)
-        elif field == "name":
-            value = value.strip()
-        setattr(employer, field, value)
-    return _save_employer(employer)
+    if "org_number" in changes:
+        changes["org_number"] = normalise_orgnr(changes["org_number"])
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+    with acting_as(by):
+        employer = Employer.objects.select_for_update().get(pk=employer.pk)
+        for field, value in changes.items():
+            setattr(employer, field, value)
+        return _save_employer(employer)
 
 
 @transaction.atomic
@@ -134,11 +151,14 @@ def contact_person_add(
         employer=employer, name=name.strip(), role=role, phone=phone, email=email
     )
     person.full_clean()
-    person.save()
+    with acting_as(by):
+        person.save()
     return person
 
 
-def _participants_in_scope(*, by: User, employer: Employer, participants: Iterable) -> list:
+def _participants_in_scope(
+    *, by: User, employer: Employer, participants: Iterable[Participant | int]
+) -> list[Participant]:
     """The people a contact or opening is for: only the logging user's own team's participants."""
     ids = {p.pk if isinstance(p, Participant) else int(p) for p in participants}
     if not ids:
@@ -161,7 +181,7 @@ def employer_contact_log(
     purpose: str,
     face_to_face: bool = True,
     contact_person: EmployerContactPerson | None = None,
-    participants: Iterable = (),
+    participants: Iterable[Participant | int] = (),
     outcome: str = "",
     note: str = "",
     next_step: str = "",
@@ -196,17 +216,18 @@ def employer_contact_log(
         next_step_date=next_step_date,
     )
     contact.full_clean()
-    contact.save()
-    EmployerContactParticipant.objects.bulk_create(
-        [EmployerContactParticipant(employer_contact=contact, participant=p) for p in people]
-    )
-    if face_to_face and people:
-        Participant.objects.filter(
-            pk__in=[p.pk for p in people], entry_date__lte=contact_date
-        ).filter(
-            Q(first_employer_contact_date__isnull=True)
-            | Q(first_employer_contact_date__gt=contact_date)
-        ).update(first_employer_contact_date=contact_date, updated_at=timezone.now())
+    with acting_as(by):
+        contact.save()
+        EmployerContactParticipant.objects.bulk_create(
+            [EmployerContactParticipant(employer_contact=contact, participant=p) for p in people]
+        )
+        if face_to_face and people:
+            Participant.objects.filter(
+                pk__in=[p.pk for p in people], entry_date__lte=contact_date
+            ).filter(
+                Q(first_employer_contact_date__isnull=True)
+                | Q(first_employer_contact_date__gt=contact_date)
+            ).update(first_employer_contact_date=contact_date, updated_at=timezone.now())
     return contact
 
 
@@ -219,7 +240,7 @@ def job_opening_create(
     hours_per_week: Decimal | None = None,
     deadline: dt.date | None = None,
     description: str = "",
-    matched_participants: Iterable = (),
+    matched_participants: Iterable[Participant | int] = (),
     source_contact: EmployerContact | None = None,
 ) -> JobOpening:
     if not can_edit_employer(by, employer):
@@ -241,8 +262,9 @@ def job_opening_create(
         created_by=by,
     )
     opening.full_clean()
-    opening.save()
-    opening.matched_participants.set(people)
+    with acting_as(by):
+        opening.save()
+        opening.matched_participants.set(people)
     return opening
 
 
@@ -251,10 +273,11 @@ def job_opening_set_status(*, opening: JobOpening, by: User, status: str) -> Job
     """Filled or closed leads leave the weekly list; the change history keeps who did it."""
     if not can_edit_employer(by, opening.employer):
         raise PermissionDenied
-    opening = JobOpening.objects.select_for_update().get(pk=opening.pk)
-    opening.status = status
-    opening.full_clean()
-    opening.save(update_fields=["status"])
+    with acting_as(by):
+        opening = JobOpening.objects.select_for_update().get(pk=opening.pk)
+        opening.status = status
+        opening.full_clean()
+        opening.save(update_fields=["status"])
     return opening
 
 
@@ -263,8 +286,9 @@ def employer_archive(*, employer: Employer, by: User) -> Employer:
     """Out of the register's lists, never deleted: the log and hires still point to it."""
     if not can_edit_employer(by, employer):
         raise PermissionDenied
-    employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    if employer.archived_at is None:
-        employer.archived_at = timezone.now()
-        employer.save(update_fields=["archived_at"])
+    with acting_as(by):
+        employer = Employer.objects.select_for_update().get(pk=employer.pk)
+        if employer.archived_at is None:
+            employer.archived_at = timezone.now()
+            employer.save(update_fields=["archived_at"])
     return employer

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +16,9 @@ from fidelity.indicators import Window, served_participants
 from fidelity.models import ItemScore, Review, ReviewEvent, SampledRecord, Scale
 from fidelity.periods import period_dates, period_normalise
 from ips.access import review_team_ids_for, scope_for
-from ips.accounts.models import Membership
+from ips.accounts.models import Membership, Team, User
 from ips.dates import oslo_today
+from ips.history import acting_as
 
 SAMPLE_SIZE = 10
 SAMPLE_ACCESS_DAYS = 30
@@ -29,10 +32,8 @@ TRANSITIONS = {
 }
 
 
-def review_reviewer_candidates(*, team_id: int):
+def review_reviewer_candidates(*, team_id: int) -> QuerySet[User]:
     """People who can sit on a review of the team: its auditors, leader and job specialists."""
-    from ips.accounts.models import User
-
     return User.objects.filter(
         memberships__team_id=team_id,
         memberships__ended_at__isnull=True,
@@ -44,7 +45,7 @@ def review_reviewer_candidates(*, team_id: int):
     ).distinct()
 
 
-def can_edit_review(user, review) -> bool:
+def can_edit_review(user: User, review: Review) -> bool:
     """Reviewers score; for a self-assessment the team's leader may too."""
     if review.team_id not in review_team_ids_for(user):
         return False
@@ -53,28 +54,28 @@ def can_edit_review(user, review) -> bool:
     return review.reviewers.filter(pk=user.pk).exists()
 
 
-def _require_editable(user, review) -> None:
+def _require_editable(user: User, review: Review) -> None:
     if not can_edit_review(user, review):
         raise PermissionDenied
 
 
-def _locked(review) -> ValidationError:
+def _locked(review: Review) -> ValidationError:
     return ValidationError(_("Målingen er endelig og kan ikke endres. Gjenåpne den først."))
 
 
 @transaction.atomic
 def review_create(
     *,
-    user,
-    team,
+    by: User,
+    team: Team,
     period: str,
     kind: str,
-    reviewers,
+    reviewers: Iterable[User],
     visit_start: dt.date | None = None,
     visit_end: dt.date | None = None,
     scale: Scale | None = None,
 ) -> Review:
-    if team.pk not in review_team_ids_for(user):
+    if team.pk not in review_team_ids_for(by):
         raise PermissionDenied
     period = period_normalise(period)
     dates = period_dates(period)
@@ -108,22 +109,23 @@ def review_create(
         kind=kind,
         visit_start=visit_start,
         visit_end=visit_end,
-        created_by=user,
+        created_by=by,
     )
     review.full_clean()
-    review.save()
-    review.reviewers.set(reviewers)
-    ItemScore.objects.bulk_create(
-        ItemScore(review=review, item=item) for item in scale.items.order_by("number")
-    )
-    ReviewEvent.objects.create(review=review, to_status=Status.DRAFT, by=user)
+    with acting_as(by):
+        review.save()
+        review.reviewers.set(reviewers)
+        ItemScore.objects.bulk_create(
+            ItemScore(review=review, item=item) for item in scale.items.order_by("number")
+        )
+        ReviewEvent.objects.create(review=review, to_status=Status.DRAFT, by=by)
     return review
 
 
 @transaction.atomic
 def item_score_save(
     *,
-    user,
+    by: User,
     item_score: ItemScore,
     score: int | None,
     rationale: str = "",
@@ -131,7 +133,7 @@ def item_score_save(
     recommendation: str = "",
 ) -> ItemScore:
     review = Review.objects.select_for_update().get(pk=item_score.review_id)
-    _require_editable(user, review)
+    _require_editable(by, review)
     if review.status == Status.FINAL:
         raise _locked(review)
     item_score.score = score
@@ -140,7 +142,7 @@ def item_score_save(
     item_score.recommendation = recommendation.strip()
     item_score.full_clean(exclude=["review", "item"])
     try:
-        with transaction.atomic():
+        with acting_as(by), transaction.atomic():
             item_score.save()
     except IntegrityError:
         raise ValidationError({"score": _("Skåren må være mellom 1 og 5.")}) from None
@@ -148,9 +150,9 @@ def item_score_save(
 
 
 @transaction.atomic
-def review_change_status(*, user, review: Review, to_status: str) -> Review:
+def review_change_status(*, by: User, review: Review, to_status: str) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
-    _require_editable(user, review)
+    _require_editable(by, review)
     if to_status not in TRANSITIONS.get(review.status, set()):
         raise ValidationError(
             _("Målingen kan ikke gå fra «%(from)s» til «%(to)s».")
@@ -164,41 +166,43 @@ def review_change_status(*, user, review: Review, to_status: str) -> Review:
                 % {"n": missing}
             )
         review.finalised_at = timezone.now()
-    ReviewEvent.objects.create(
-        review=review, from_status=review.status, to_status=to_status, by=user
-    )
-    review.status = to_status
-    review.save(update_fields=["status", "finalised_at"])
+    with acting_as(by):
+        ReviewEvent.objects.create(
+            review=review, from_status=review.status, to_status=to_status, by=by
+        )
+        review.status = to_status
+        review.save(update_fields=["status", "finalised_at"])
     return review
 
 
 @transaction.atomic
-def review_reopen(*, user, review: Review, reason: str) -> Review:
+def review_reopen(*, by: User, review: Review, reason: str) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
-    _require_editable(user, review)
+    _require_editable(by, review)
     if review.status != Status.FINAL:
         raise ValidationError(_("Bare en endelig måling kan gjenåpnes."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Skriv hvorfor målingen gjenåpnes.")})
-    ReviewEvent.objects.create(
-        review=review, from_status=Status.FINAL, to_status=Status.SCORING, by=user, reason=reason
-    )
-    review.status = Status.SCORING
-    review.finalised_at = None
-    review.save(update_fields=["status", "finalised_at"])
+    with acting_as(by):
+        ReviewEvent.objects.create(
+            review=review, from_status=Status.FINAL, to_status=Status.SCORING, by=by, reason=reason
+        )
+        review.status = Status.SCORING
+        review.finalised_at = None
+        review.save(update_fields=["status", "finalised_at"])
     return review
 
 
 @transaction.atomic
 def sample_draw(
-    *, user, review: Review, size: int = SAMPLE_SIZE, rng: random.Random | None = None
+    *, by: User, review: Review, size: int = SAMPLE_SIZE, rng: random.Random | None = None
 ) -> list[SampledRecord]:
     """Draw the chart-review sample once: a random set of the team's participants who were
     active in the period. The reviewers may read exactly these records until
     `sample_access_until` (30 days after the visit, or after today when no visit is set)."""
     review = Review.objects.select_for_update().get(pk=review.pk)
-    _require_editable(user, review)
+    _require_editable(by, review)
     if review.status == Status.FINAL:
         raise _locked(review)
     if review.sample.exists():
@@ -210,10 +214,11 @@ def sample_draw(
     if not ids:
         raise ValidationError(_("Teamet har ingen aktive deltakere i perioden å trekke fra."))
     chosen = (rng or random.SystemRandom()).sample(ids, min(size, len(ids)))
-    records = SampledRecord.objects.bulk_create(
-        SampledRecord(review=review, participant_id=pk, drawn_by=user) for pk in sorted(chosen)
-    )
     base = max(review.visit_end or oslo_today(), oslo_today())
     review.sample_access_until = base + dt.timedelta(days=SAMPLE_ACCESS_DAYS)
-    review.save(update_fields=["sample_access_until"])
+    with acting_as(by):
+        records = SampledRecord.objects.bulk_create(
+            SampledRecord(review=review, participant_id=pk, drawn_by=by) for pk in sorted(chosen)
+        )
+        review.save(update_fields=["sample_access_until"])
     return records

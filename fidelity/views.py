@@ -114,7 +114,7 @@ def review_create_view(request):
         data = form.cleaned_data
         try:
             review = review_create(
-                user=request.user,
+                by=request.user,
                 team=data["team"],
                 period=data["period"],
                 kind=data["kind"],
@@ -199,7 +199,7 @@ def item_score(request, pk, item_pk):
     saved = False
     if form.is_valid():
         try:
-            item_score_save(user=request.user, item_score=score, **form.cleaned_data)
+            item_score_save(by=request.user, item_score=score, **form.cleaned_data)
             saved = True
         except ValidationError as error:
             _add_errors(form, error)
@@ -244,7 +244,7 @@ def review_status(request, pk):
         messages.error(request, _("Ukjent status."))
         return redirect(review)
     try:
-        review_change_status(user=request.user, review=review, to_status=to_status)
+        review_change_status(by=request.user, review=review, to_status=to_status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -260,7 +260,7 @@ def review_reopen_view(request, pk):
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
-            review_reopen(user=request.user, review=review, reason=form.cleaned_data["reason"])
+            review_reopen(by=request.user, review=review, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -278,7 +278,7 @@ def review_sample_draw(request, pk):
     review = _review(request, pk)
     require(can_edit_review(request.user, review))
     try:
-        records = sample_draw(user=request.user, review=review)
+        records = sample_draw(by=request.user, review=review)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -1,21 +1,27 @@
 """Writes to the participant record. Each function is one transaction; status changes leave a
-ParticipantStatusEvent row, and edits of tracked models leave pghistory rows (ips/history.py)."""
+ParticipantStatusEvent row, and edits of tracked models leave pghistory rows (ips/history.py)
+naming the actor `by`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import employer_team_ids_for
+from ips.accounts.models import User
 from ips.audit.subject import participant_anonymise
 from ips.dates import oslo_today
 from ips.forms import StaleObjectError
+from ips.history import acting_as
 from participants import selectors
 from participants.models import (
     ActionPlan,
@@ -42,7 +48,7 @@ PROFILE_FIELDS = tuple(
 )
 
 
-def _save(obj) -> None:
+def _save(obj: Model) -> None:
     """full_clean, then save inside a savepoint so a constraint the clean could not see (a race)
     becomes a ValidationError instead of a 500."""
     obj.full_clean()
@@ -62,11 +68,11 @@ def _not_in_future(field: str, value: dt.date | None) -> None:
 
 
 def participant_change_status(
-    *, participant: Participant, to_status: str, by, note: str = ""
+    *, participant: Participant, to_status: str, by: User, note: str = ""
 ) -> Participant:
     """Move the participant to a new status and record the change. Nothing is a precondition:
     job search in particular never waits for a finished vocational profile."""
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         from_status = participant.status
         if from_status == to_status:
@@ -94,7 +100,7 @@ def participant_change_status(
 def contact_log(
     *,
     participant: Participant,
-    by,
+    by: User,
     contact_date: dt.date,
     with_whom: str = Contact.With.PARTICIPANT,
     mode: str = Contact.Mode.FACE_TO_FACE,
@@ -113,21 +119,30 @@ def contact_log(
         duration_minutes=duration_minutes,
         note=note,
     )
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         _save(contact)
     return contact
 
 
-CONTACT_EDITABLE = ("contact_date", "with_whom", "mode", "place", "duration_minutes", "note")
+class ContactChanges(TypedDict, total=False):
+    contact_date: dt.date
+    with_whom: str
+    mode: str
+    place: str
+    duration_minutes: int
+    note: str
 
 
-def contact_update(*, contact: Contact, by, **fields) -> Contact:
+CONTACT_EDITABLE = tuple(ContactChanges.__annotations__)
+
+
+def contact_update(*, contact: Contact, by: User, **fields: Unpack[ContactChanges]) -> Contact:
     """Edit a logged contact. The previous version stays in contact.history (pghistory)."""
     unknown = set(fields) - set(CONTACT_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     _not_in_future("contact_date", fields.get("contact_date"))
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         for name, value in fields.items():
             setattr(contact, name, value)
@@ -138,7 +153,7 @@ def contact_update(*, contact: Contact, by, **fields) -> Contact:
 # --- Vocational profile ------------------------------------------------------------------------
 
 
-def _comparable(value):
+def _comparable(value: object) -> object:
     if isinstance(value, list):
         return sorted(value)
     if isinstance(value, Decimal):
@@ -162,7 +177,9 @@ def _changed_since(profile: VocationalProfile, version: int) -> list[str]:
     ]
 
 
-def profile_save(*, participant: Participant, by, version: int, data: dict) -> VocationalProfile:
+def profile_save(
+    *, participant: Participant, by: User, version: int, data: dict[str, Any]
+) -> VocationalProfile:
     """Save the vocational profile from a form loaded at `version` (0 when no profile existed).
 
     Optimistic locking: when someone saved in between, raise StaleObjectError with the fields
@@ -171,7 +188,7 @@ def profile_save(*, participant: Participant, by, version: int, data: dict) -> V
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         profile = (
             VocationalProfile.objects.select_for_update().filter(participant=participant).first()
         )
@@ -194,18 +211,54 @@ def _profile_for(participant: Participant) -> VocationalProfile:
     return profile
 
 
-def work_history_add(*, participant: Participant, by, **fields) -> WorkHistoryEntry:
-    with transaction.atomic():
-        entry = WorkHistoryEntry(profile=_profile_for(participant), **fields)
-        if entry.start_date and entry.end_date and entry.end_date < entry.start_date:
-            raise ValidationError({"end_date": END_BEFORE_START})
+def work_history_add(
+    *,
+    participant: Participant,
+    by: User,
+    title: str,
+    employer_name: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    hours_per_week: Decimal | None = None,
+    duties: str = "",
+    reason_ended: str = "",
+    liked: str = "",
+    disliked: str = "",
+) -> WorkHistoryEntry:
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": END_BEFORE_START})
+    with acting_as(by), transaction.atomic():
+        entry = WorkHistoryEntry(
+            profile=_profile_for(participant),
+            title=title,
+            employer_name=employer_name,
+            start_date=start_date,
+            end_date=end_date,
+            hours_per_week=hours_per_week,
+            duties=duties,
+            reason_ended=reason_ended,
+            liked=liked,
+            disliked=disliked,
+        )
         _save(entry)
     return entry
 
 
-def support_person_add(*, participant: Participant, by, **fields) -> SupportPerson:
-    with transaction.atomic():
-        person = SupportPerson(profile=_profile_for(participant), **fields)
+def support_person_add(
+    *,
+    participant: Participant,
+    by: User,
+    name: str,
+    relation: str = "",
+    contact_frequency: str = "",
+) -> SupportPerson:
+    with acting_as(by), transaction.atomic():
+        person = SupportPerson(
+            profile=_profile_for(participant),
+            name=name,
+            relation=relation,
+            contact_frequency=contact_frequency,
+        )
         _save(person)
     return person
 
@@ -221,12 +274,12 @@ def _plan_for(participant: Participant) -> ActionPlan:
 def plan_save(
     *,
     participant: Participant,
-    by,
+    by: User,
     overall_goal: str,
     job_search_start_date: dt.date | None = None,
 ) -> ActionPlan:
     _not_in_future("job_search_start_date", job_search_start_date)
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         plan = _plan_for(participant)
         plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         plan.overall_goal = overall_goal
@@ -235,26 +288,47 @@ def plan_save(
     return plan
 
 
-GOAL_EDITABLE = ("description", "activities", "responsible", "target_date", "achieved_date")
+class GoalChanges(TypedDict, total=False):
+    description: str
+    activities: str
+    responsible: str
+    target_date: dt.date | None
+    achieved_date: dt.date | None
 
 
-def goal_add(*, participant: Participant, by, **fields) -> Goal:
-    unknown = set(fields) - set(GOAL_EDITABLE)
-    if unknown:
-        raise TypeError(f"not goal fields: {sorted(unknown)}")
-    _not_in_future("achieved_date", fields.get("achieved_date"))
-    with transaction.atomic():
-        goal = Goal(plan=_plan_for(participant), **fields)
+GOAL_EDITABLE = tuple(GoalChanges.__annotations__)
+
+
+def goal_add(
+    *,
+    participant: Participant,
+    by: User,
+    description: str,
+    activities: str = "",
+    responsible: str = "",
+    target_date: dt.date | None = None,
+    achieved_date: dt.date | None = None,
+) -> Goal:
+    _not_in_future("achieved_date", achieved_date)
+    with acting_as(by), transaction.atomic():
+        goal = Goal(
+            plan=_plan_for(participant),
+            description=description,
+            activities=activities,
+            responsible=responsible,
+            target_date=target_date,
+            achieved_date=achieved_date,
+        )
         _save(goal)
     return goal
 
 
-def goal_update(*, goal: Goal, by, **fields) -> Goal:
+def goal_update(*, goal: Goal, by: User, **fields: Unpack[GoalChanges]) -> Goal:
     unknown = set(fields) - set(GOAL_EDITABLE)
     if unknown:
         raise TypeError(f"not goal fields: {sorted(unknown)}")
     _not_in_future("achieved_date", fields.get("achieved_date"))
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         for name, value in fields.items():
             setattr(goal, name, value)
@@ -266,7 +340,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def plan_snapshot(plan: ActionPlan) -> dict:
+def plan_snapshot(plan: ActionPlan) -> dict[str, Any]:
     goals = plan.goals.filter(archived_at__isnull=True).order_by("target_date", "id")
     return {
         "overall_goal": plan.overall_goal,
@@ -287,7 +361,7 @@ def plan_snapshot(plan: ActionPlan) -> dict:
 def plan_review_record(
     *,
     participant: Participant,
-    by,
+    by: User,
     reviewed_on: dt.date,
     summary: str,
     participants_present: str = "",
@@ -295,7 +369,7 @@ def plan_review_record(
     """A (quarterly) review. The plan and its goals are copied into the review as they read now,
     so the version that was reviewed stays readable after later edits."""
     _not_in_future("reviewed_on", reviewed_on)
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         plan = ActionPlan.objects.select_for_update().get(pk=_plan_for(participant).pk)
         review = PlanReview(
             plan=plan,
@@ -315,8 +389,8 @@ def plan_review_record(
 def job_start(
     *,
     participant: Participant,
-    by,
-    employer,
+    by: User,
+    employer: Any,  # an employers.Employer (Job.employer); participants never imports employers
     title: str,
     start_date: dt.date,
     hours_per_week: Decimal,
@@ -330,7 +404,7 @@ def job_start(
     _not_in_future("start_date", start_date)
     if employer.team_id not in employer_team_ids_for(by):
         raise ValidationError({"employer": _("Velg en arbeidsgiver fra registeret.")})
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         job = Job(
             participant=participant,
             employer=employer,
@@ -354,9 +428,11 @@ def job_start(
     return job
 
 
-def _end_validate(*, start_date, end_date, end_reason: str, reason_missing: str) -> None:
+def _end_validate(
+    *, start_date: dt.date, end_date: dt.date, end_reason: str, reason_missing: str | Promise
+) -> None:
     """An ending needs a reason and a date between the start and today (field errors)."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if not end_reason:
         errors["end_reason"] = reason_missing
     if end_date < start_date:
@@ -367,7 +443,7 @@ def _end_validate(*, start_date, end_date, end_reason: str, reason_missing: str)
         raise ValidationError(errors)
 
 
-def job_end(*, job: Job, by, end_date: dt.date, end_reason: str, end_note: str = "") -> Job:
+def job_end(*, job: Job, by: User, end_date: dt.date, end_reason: str, end_note: str = "") -> Job:
     """End a job (date ≥ start, reason required). When the person has no other ordinary job
     left, the status goes back to job search: support continues after a job ends."""
     _end_validate(
@@ -376,7 +452,7 @@ def job_end(*, job: Job, by, end_date: dt.date, end_reason: str, end_note: str =
         end_reason=end_reason,
         reason_missing=_("Oppgi hvorfor jobben sluttet."),
     )
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if job.end_date is not None:
             raise ValidationError(_("Jobben er allerede avsluttet."))
@@ -403,7 +479,7 @@ def job_end(*, job: Job, by, end_date: dt.date, end_reason: str, end_note: str =
 def education_start(
     *,
     participant: Participant,
-    by,
+    by: User,
     institution: str,
     programme: str,
     start_date: dt.date,
@@ -412,7 +488,7 @@ def education_start(
     """Ordinary education is an outcome for young people; it moves the status to education
     unless the person is also working (work is the status we report)."""
     _not_in_future("start_date", start_date)
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         episode = EducationEpisode(
             participant=participant,
             institution=institution,
@@ -433,7 +509,7 @@ def education_start(
 
 
 def education_end(
-    *, episode: EducationEpisode, by, end_date: dt.date, end_reason: str
+    *, episode: EducationEpisode, by: User, end_date: dt.date, end_reason: str
 ) -> EducationEpisode:
     _end_validate(
         start_date=episode.start_date,
@@ -441,7 +517,7 @@ def education_end(
         end_reason=end_reason,
         reason_missing=_("Oppgi hvorfor utdanningen sluttet."),
     )
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         episode = EducationEpisode.objects.select_for_update().get(pk=episode.pk)
         if episode.end_date is not None:
             raise ValidationError(_("Utdanningen er allerede avsluttet."))
@@ -468,12 +544,16 @@ def education_end(
 
 def retention_run(*, now: dt.datetime | None = None) -> int:
     """Anonymise every participant closed more than RETENTION_YEARS ago. Each one in its own
-    transaction (a failure leaves the others done). Returns how many were anonymised."""
+    transaction (a failure leaves the others done). Returns how many were anonymised.
+
+    The retention rule is the actor, never a person: the changes are recorded as "System:
+    retention" (and the access log names the system too)."""
     now = now or timezone.now()
     done = 0
-    for participant in selectors.participants_due_for_anonymisation(
-        now=now, years=settings.RETENTION_YEARS
-    ):
-        participant_anonymise(participant=participant, now=now)
-        done += 1
+    with acting_as(None, via="retention"):
+        for participant in selectors.participants_due_for_anonymisation(
+            now=now, years=settings.RETENTION_YEARS
+        ):
+            participant_anonymise(participant=participant, now=now)
+            done += 1
     return done

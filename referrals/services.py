@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ips.accounts.models import Membership, Organisation, Team, User
 from ips.dates import oslo_today
+from ips.history import acting_as
 from participants.models import Contact, Participant, ParticipantStatusEvent
 from participants.selectors import caseload_of
 from referrals.models import Referral, ReferralEvent
@@ -23,7 +24,7 @@ from referrals.models import Referral, ReferralEvent
 class DuplicateParticipantError(Exception):
     """The person is already a participant of the receiving team: open that record instead."""
 
-    def __init__(self, participant: Participant):
+    def __init__(self, participant: Participant) -> None:
         super().__init__(f"participant {participant.pk} exists")
         self.participant = participant
 
@@ -52,7 +53,7 @@ def referral_submit(
     *,
     team: Team,
     source_organisation: Organisation,
-    submitted_by: User,
+    by: User,
     person_name: str,
     national_id: str,
     referral_date: dt.date,
@@ -66,11 +67,12 @@ def referral_submit(
     criminal_record: str = "",
     other_information: str = "",
 ) -> Referral:
-    """A new referral lands in the receiving team's intake queue with status "received"."""
+    """A new referral lands in the receiving team's intake queue with status "received", submitted
+    by `by`."""
     referral = Referral(
         team=team,
         source_organisation=source_organisation,
-        submitted_by=submitted_by,
+        submitted_by=by,
         person_name=person_name.strip(),
         national_id=national_id,
         phone=phone,
@@ -86,9 +88,9 @@ def referral_submit(
         status=Referral.Status.RECEIVED,
     )
     referral.full_clean()
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         referral.save()
-        _event(referral=referral, from_status="", by=submitted_by)
+        _event(referral=referral, from_status="", by=by)
     return referral
 
 
@@ -110,7 +112,7 @@ def referral_assign(
     Above the team's breach threshold the leader must confirm: sometimes it is still the right
     choice (the person already knows that specialist), but it must be a deliberate one.
     """
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         referral = _locked(referral)
         _require_open(referral)
         if not _is_team_specialist(specialist, referral.team):
@@ -163,7 +165,7 @@ def referral_register_first_meeting(
     (linked to its referral), its first status event, the meeting in the contact log, and the
     referral's new status."""
     today = oslo_today()
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         referral = _locked(referral)
         _require_open(referral)
         if referral.assigned_specialist_id is None:
@@ -251,7 +253,7 @@ def referral_withdraw(*, referral: Referral, reason: str, by: User, note: str = 
         raise ValidationError(
             {"note": _("Beskriv årsaken når du velger «Annet».")}, code="note_required"
         )
-    with transaction.atomic():
+    with acting_as(by), transaction.atomic():
         referral = _locked(referral)
         _require_open(referral)
         from_status = referral.status

@@ -128,7 +128,7 @@ def referral_create(request):
     form = ReferralForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = referral_submit(submitted_by=user, **form.service_kwargs())
+            referral = referral_submit(by=user, **form.service_kwargs())
         except ValidationError as error:
             _add_service_error(form, error)
         except IntegrityError:

@@ -8,21 +8,24 @@ from base64 import b32encode
 
 import segno
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp import devices_for_user, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ips.accounts.models import User
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Autentiseringsapp"
 RECOVERY_DEVICE_NAME = "Gjenopprettingskoder"
 
 
-def has_second_factor(user) -> bool:
+def has_second_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def totp_device_pending(*, user) -> TOTPDevice:
+def totp_device_pending(*, user: User) -> TOTPDevice:
     """The unconfirmed device shown during enrolment (one per user; reused on reload so the QR
     code the person already scanned stays valid)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -42,7 +45,7 @@ def totp_qr_data_uri(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
 
 
-def totp_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] | None:
+def totp_enrol_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the pending device with a code from the app. Returns the new recovery codes
     (shown once), or None when the code is wrong."""
     with transaction.atomic():
@@ -58,7 +61,7 @@ def totp_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] 
     return codes
 
 
-def recovery_codes_replace(*, user) -> list[str]:
+def recovery_codes_replace(*, user: User) -> list[str]:
     """A fresh set of single-use recovery codes; any earlier set stops working."""
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
@@ -68,7 +71,7 @@ def recovery_codes_replace(*, user) -> list[str]:
     return codes
 
 
-def second_factor_verify(*, request, token: str) -> bool:
+def second_factor_verify(*, request: HttpRequest, token: str) -> bool:
     """Accept a code from the app or an unused recovery code. Recovery codes are consumed."""
     token = "".join(token.split()).lower()
     if not token:

@@ -1,10 +1,11 @@
 """The change history of one record, read from its pghistory `<Model>History` rows.
 
 Every insert and update of a tracked model writes a row by database trigger; the history
-middleware stamps each row's context with the signed-in user and the URL. Here we turn the rows
-into "who, when, which fields changed (from → to)", leaving out the fields the caller hides.
-Which record a user may open, and which fields are hidden from them, is decided by the reader
-`reports.record_history`, which knows the domain apps; this module knows none of them.
+middleware stamps each row's context with the signed-in user and the URL, and every service names
+its actor with `ips.history.acting_as` (in a Celery task, the shell or an import as well). Here we
+turn the rows into "who, when, which fields changed (from → to)", leaving out the fields the
+caller hides. Which record a user may open, and which fields are hidden from them, is decided by
+the reader `reports.record_history`, which knows the domain apps; this module knows none of them.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:
                 Change(str(field.verbose_name), _display(field, before), _display(field, after))
             )
         metadata = (row.pgh_context.metadata or {}) if row.pgh_context_id else {}
-        who = names.get(metadata.get("user"), "") or (_("System") if not metadata else "–")
+        who = names.get(metadata.get("user"), "") or _who_without_user(metadata)
         entries.append(
             Entry(
                 at=row.pgh_created_at,
@@ -80,6 +81,16 @@ def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:
         previous = row
     entries.reverse()
     return entries
+
+
+def _who_without_user(metadata: dict) -> str:
+    """No person named: a system process (`acting_as(None, via=…)`), a write outside any context
+    (a migration, an old row), or a user since removed / an anonymous request ("–")."""
+    if not metadata:
+        return _("System")
+    if metadata.get("user") is None and metadata.get("via"):
+        return _("System: %(via)s") % {"via": metadata["via"]}
+    return "–"
 
 
 def _display(field, value) -> str:

@@ -1,13 +1,24 @@
 """Writing the access log. Reads of participant data call these from the view that shows them."""
 
+import datetime as dt
 from collections.abc import Iterable
+
+from django.db.models import Model
+from django.http import HttpRequest
 
 from ips.access import scope_for
 from ips.audit.models import AccessEvent
 from ips.http import client_ip
 
 
-def _event(request, *, action, what, participant_id=None, referral_id=None) -> AccessEvent:
+def _event(
+    request: HttpRequest,
+    *,
+    action: str,
+    what: str,
+    participant_id: int | None = None,
+    referral_id: int | None = None,
+) -> AccessEvent:
     user = request.user if request.user.is_authenticated else None
     return AccessEvent(
         user=user,
@@ -22,7 +33,12 @@ def _event(request, *, action, what, participant_id=None, referral_id=None) -> A
 
 
 def access_event_record(
-    *, request, what: str, action: str = AccessEvent.Action.VIEW, participant=None, referral=None
+    *,
+    request: HttpRequest,
+    what: str,
+    action: str = AccessEvent.Action.VIEW,
+    participant: Model | None = None,
+    referral: Model | None = None,
 ) -> AccessEvent:
     event = _event(
         request,
@@ -37,10 +53,10 @@ def access_event_record(
 
 def access_events_record_many(
     *,
-    request,
+    request: HttpRequest,
     what: str,
-    participants: Iterable = (),
-    referrals: Iterable = (),
+    participants: Iterable[Model] = (),
+    referrals: Iterable[Model] = (),
     participant_ids: Iterable[int] = (),
     action: str = AccessEvent.Action.VIEW,
 ) -> None:
@@ -57,8 +73,6 @@ def unusual_access_report_send(*, days: int = 7) -> dict[str, int]:
     """E-mail each team's leaders the number of findings (no names in e-mail: they read the
     details in the app, behind two-factor sign-in). Returns {team name: findings} for teams
     with findings."""
-    import datetime as dt
-
     from django.conf import settings
     from django.core.mail import send_mail
     from django.utils import timezone

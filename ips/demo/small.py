@@ -11,6 +11,7 @@ from deadlines.engine import scan
 from employers.models import Employer, EmployerContact, EmployerContactPerson, JobOpening
 from ips.accounts.models import Membership, Organisation, Team, User
 from ips.dates import oslo_today
+from ips.history import acting_as
 from participants.models import (
     ActionPlan,
     Contact,
@@ -113,6 +114,14 @@ def logins_text() -> str:
 def seed() -> bool:
     if Team.objects.filter(name="IPS Lovisenberg DPS").exists():
         return False
+    # Records created directly here name the seed in their history ("System: demo seed"); the
+    # fidelity reviews go through the services and name their reviewer.
+    with acting_as(None, via="demo seed"):
+        _seed()
+    return True
+
+
+def _seed() -> None:
     rng = random.Random(2026)  # noqa: S311 - deterministic demo data
     today = oslo_today()
 
@@ -359,7 +368,6 @@ def seed() -> bool:
     # starts), so the demo shows real ones at once. The scan is idempotent and takes well under
     # a second on this data.
     scan()
-    return True
 
 
 def _seed_fidelity_reviews(teams, users, today, rng) -> None:
@@ -376,13 +384,13 @@ def _seed_fidelity_reviews(teams, users, today, rng) -> None:
     )
     for team_key, by, period, kind, finalise in plans:
         review = review_create(
-            user=by, team=teams[team_key], period=period, kind=kind, reviewers=[by]
+            by=by, team=teams[team_key], period=period, kind=kind, reviewers=[by]
         )
-        review_change_status(user=by, review=review, to_status="scoring")
+        review_change_status(by=by, review=review, to_status="scoring")
         scores = list(review.scores.select_related("item").order_by("item__number"))
         for row in scores if finalise else scores[:10]:
             item_score_save(
-                user=by,
+                by=by,
                 item_score=row,
                 score=rng.choice((3, 4, 4, 5)),
                 rationale="Vurdert ut fra intervju med teamet og journalgjennomgang.",
@@ -390,4 +398,4 @@ def _seed_fidelity_reviews(teams, users, today, rng) -> None:
                 recommendation="Fortsett arbeidet; følg opp ved neste måling.",
             )
         if finalise:
-            review_change_status(user=by, review=review, to_status="final")
+            review_change_status(by=by, review=review, to_status="final")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from ips.audit.history import history_entries
 from ips.audit.models import AccessEvent
 from participants.models import Participant
 from participants.tasks import retention_anonymise
@@ -117,6 +118,7 @@ def test_retention_anonymises_old_closed_participants_and_keeps_the_figures(worl
     assert AccessEvent.objects.filter(
         participant=old, action=AccessEvent.Action.CHANGE, user=None
     ).exists()
+    assert history_entries(obj=old)[0].user == "System: retention"
 
     recent.refresh_from_db()
     assert recent.name == "Nylig Person Endret"

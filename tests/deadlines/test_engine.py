@@ -10,6 +10,7 @@ from django.db import connection, connections
 from deadlines.engine import scan
 from deadlines.models import Alert, AlertEvent
 from deadlines.rules import RULES
+from ips.audit.history import history_entries
 from participants.models import Participant
 from tests.deadlines.conftest import TODAY, days_ago
 from tests.factories import ContactFactory, ParticipantFactory, ReferralFactory
@@ -68,6 +69,9 @@ def test_acknowledged_alert_stays_acknowledged_until_resolved(world):
         ("open", "acknowledged"),
         ("acknowledged", "resolved"),
     ]
+    # The history names the scan for opening and resolving, the leader for acknowledging.
+    actors = [entry.user for entry in reversed(history_entries(obj=alert))]
+    assert actors == ["System: deadline scan", "Lise Leder", "System: deadline scan"]
 
 
 @pytest.mark.usefixtures("clock")

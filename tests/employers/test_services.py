@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from employers import services
 from employers.models import EmployerContact, EmployerContactParticipant, JobOpening
+from ips.audit.history import history_entries
 from tests.employers.factories import valid_orgnr
 from tests.factories import (
     EmployerContactPersonFactory,
@@ -218,3 +219,15 @@ def test_job_opening_refuses_another_teams_participant(world):
             matched_participants=[world.other_participant],
         )
     assert not JobOpening.objects.exists()
+
+
+# --- Who made the change ----------------------------------------------------------------------
+
+
+def test_each_edit_names_its_own_actor_in_the_history(world):
+    # Outside a request (an import, the shell): the service's `by` is the only source.
+    employer = services.employer_create(team=world.team, by=world.specialist, name="Kiwi Tøyen")
+    services.employer_update(employer=employer, by=world.teammate, industry="Dagligvare")
+    services.employer_archive(employer=employer, by=world.leader)
+    actors = [entry.user for entry in reversed(history_entries(obj=employer))]
+    assert actors == ["Siri Spesialist", "Kåre Kollega", "Lise Leder"]

@@ -35,7 +35,7 @@ def make_review(
     by = by or world.auditor
     ensure_scales()
     review = review_create(
-        user=by,
+        by=by,
         team=team or world.team,
         period=period,
         kind=kind,

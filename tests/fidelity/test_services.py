@@ -14,6 +14,7 @@ from fidelity.services import (
     sample_draw,
 )
 from ips.access import forget_scope
+from ips.audit.history import history_entries
 from participants.models import Participant
 from participants.selectors import participants_for
 from tests.factories import ParticipantFactory
@@ -22,7 +23,7 @@ from tests.fidelity.factories import make_review
 
 def test_create_sets_period_dates_and_one_empty_score_per_item(world, fidelity_scales):
     review = review_create(
-        user=world.auditor,
+        by=world.auditor,
         team=world.team,
         period="2026-q3",
         kind="external",
@@ -48,7 +49,7 @@ def test_half_year_period(world):
 def test_create_refuses_a_malformed_period(world, fidelity_scales, period):
     with pytest.raises(ValidationError) as exc:
         review_create(
-            user=world.auditor,
+            by=world.auditor,
             team=world.team,
             period=period,
             kind="self",
@@ -61,7 +62,7 @@ def test_create_refuses_a_malformed_period(world, fidelity_scales, period):
 def test_create_refuses_a_team_outside_the_users_review_teams(world):
     with pytest.raises(PermissionDenied):
         review_create(
-            user=world.auditor,
+            by=world.auditor,
             team=world.other_team,
             period="2026-H1",
             kind="external",
@@ -69,7 +70,7 @@ def test_create_refuses_a_team_outside_the_users_review_teams(world):
         )
     with pytest.raises(PermissionDenied):
         review_create(
-            user=world.specialist,
+            by=world.specialist,
             team=world.team,
             period="2026-H1",
             kind="self",
@@ -80,7 +81,7 @@ def test_create_refuses_a_team_outside_the_users_review_teams(world):
 def test_create_refuses_reviewers_from_outside_the_team(world, fidelity_scales):
     with pytest.raises(ValidationError) as exc:
         review_create(
-            user=world.auditor,
+            by=world.auditor,
             team=world.team,
             period="2026-H1",
             kind="external",
@@ -99,7 +100,7 @@ def test_score_save_keeps_texts_and_refuses_out_of_range(world):
     review = make_review(world)
     row = review.scores.first()
     item_score_save(
-        user=world.auditor,
+        by=world.auditor,
         item_score=row,
         score=4,
         rationale=" Godt ",
@@ -114,7 +115,7 @@ def test_score_save_keeps_texts_and_refuses_out_of_range(world):
         "Fortsett",
     )
     with pytest.raises(ValidationError):
-        item_score_save(user=world.auditor, item_score=row, score=6)
+        item_score_save(by=world.auditor, item_score=row, score=6)
     row.refresh_from_db()
     assert row.score == 4
 
@@ -122,46 +123,46 @@ def test_score_save_keeps_texts_and_refuses_out_of_range(world):
 def test_someone_who_is_not_a_reviewer_cannot_score_an_external_review(world):
     review = make_review(world)
     with pytest.raises(PermissionDenied):
-        item_score_save(user=world.leader, item_score=review.scores.first(), score=3)
+        item_score_save(by=world.leader, item_score=review.scores.first(), score=3)
 
 
 def test_leader_may_score_the_teams_self_assessment(world):
     review = make_review(world, kind="self", by=world.leader)
-    item_score_save(user=world.leader, item_score=review.scores.first(), score=3)
+    item_score_save(by=world.leader, item_score=review.scores.first(), score=3)
 
 
 def test_final_review_is_locked(world):
     review = make_review(world, scores=3)
-    review_change_status(user=world.auditor, review=review, to_status="scoring")
-    review = review_change_status(user=world.auditor, review=review, to_status="final")
+    review_change_status(by=world.auditor, review=review, to_status="scoring")
+    review = review_change_status(by=world.auditor, review=review, to_status="final")
     assert review.finalised_at is not None
     row = review.scores.first()
     with pytest.raises(ValidationError, match="endelig"):
-        item_score_save(user=world.auditor, item_score=row, score=5)
+        item_score_save(by=world.auditor, item_score=row, score=5)
     assert ItemScore.objects.get(pk=row.pk).score == 3
     with pytest.raises(ValidationError):
-        review_change_status(user=world.auditor, review=review, to_status="draft")
+        review_change_status(by=world.auditor, review=review, to_status="draft")
 
 
 def test_finalising_needs_every_item_scored(world):
     review = make_review(world, status="scoring")
     with pytest.raises(ValidationError, match="25 mangler"):
-        review_change_status(user=world.auditor, review=review, to_status="final")
+        review_change_status(by=world.auditor, review=review, to_status="final")
     assert Review.objects.get(pk=review.pk).status == "scoring"
 
 
 def test_draft_cannot_jump_to_final(world):
     review = make_review(world, scores=3)
     with pytest.raises(ValidationError):
-        review_change_status(user=world.auditor, review=review, to_status="final")
+        review_change_status(by=world.auditor, review=review, to_status="final")
 
 
 def test_reopening_needs_a_reason_and_is_recorded(world):
     review = make_review(world, scores=3, status="final")
     with pytest.raises(ValidationError):
-        review_reopen(user=world.auditor, review=review, reason="  ")
+        review_reopen(by=world.auditor, review=review, reason="  ")
     assert Review.objects.get(pk=review.pk).status == "final"
-    review_reopen(user=world.auditor, review=review, reason="Feil skår på S1")
+    review_reopen(by=world.auditor, review=review, reason="Feil skår på S1")
     review.refresh_from_db()
     assert review.status == "scoring"
     event = review.events.last()
@@ -171,7 +172,7 @@ def test_reopening_needs_a_reason_and_is_recorded(world):
         "Feil skår på S1",
         world.auditor,
     )
-    item_score_save(user=world.auditor, item_score=review.scores.first(), score=5)
+    item_score_save(by=world.auditor, item_score=review.scores.first(), score=5)
 
 
 def _team_participants(world, n, **kwargs):
@@ -184,14 +185,12 @@ def _team_participants(world, n, **kwargs):
 def test_sample_draws_ten_active_participants_of_the_team_and_opens_them_to_the_auditor(world):
     active = _team_participants(world, 14)
     # On a pause since before the period: not served in it, so never drawn.
-    _team_participants(
-        world, 3, status=Participant.Status.INACTIVE, entry_date=dt.date(2026, 1, 5)
-    )
+    _team_participants(world, 3, status=Participant.Status.INACTIVE, entry_date=dt.date(2026, 1, 5))
     ParticipantFactory(team=world.other_team, job_specialist=world.other_specialist)
     review = make_review(world, period="2026-H2")
     assert not participants_for(world.auditor).exists()
 
-    records = sample_draw(user=world.auditor, review=review, rng=random.Random(1))
+    records = sample_draw(by=world.auditor, review=review, rng=random.Random(1))
 
     drawn = {r.participant_id for r in records}
     assert len(drawn) == 10 and drawn <= {p.pk for p in active}
@@ -206,7 +205,7 @@ def test_sample_draws_ten_active_participants_of_the_team_and_opens_them_to_the_
 def test_sample_access_stops_after_the_window(world):
     _team_participants(world, 4)
     review = make_review(world, period="2026-H2")
-    sample_draw(user=world.auditor, review=review)
+    sample_draw(by=world.auditor, review=review)
     review.refresh_from_db()
     assert participants_for(world.auditor).count() == 4
     with time_machine.travel(review.sample_access_until + dt.timedelta(days=1), tick=False):
@@ -217,7 +216,7 @@ def test_sample_access_stops_after_the_window(world):
 def test_sample_access_stops_when_the_review_is_final(world):
     _team_participants(world, 2)
     review = make_review(world, period="2026-H2", scores=3)
-    sample_draw(user=world.auditor, review=review)
+    sample_draw(by=world.auditor, review=review)
     Review.objects.filter(pk=review.pk).update(status="final")
     forget_scope(world.auditor)
     assert not participants_for(world.auditor).exists()
@@ -226,7 +225,20 @@ def test_sample_access_stops_when_the_review_is_final(world):
 def test_sample_is_drawn_once(world):
     _team_participants(world, 2)
     review = make_review(world, period="2026-H2")
-    sample_draw(user=world.auditor, review=review)
+    sample_draw(by=world.auditor, review=review)
     with pytest.raises(ValidationError, match="allerede"):
-        sample_draw(user=world.auditor, review=review)
+        sample_draw(by=world.auditor, review=review)
     assert SampledRecord.objects.count() == 2
+
+
+def test_each_score_names_its_own_reviewer_in_the_history(world):
+    review = make_review(
+        world, kind="self", by=world.leader, reviewers=[world.leader, world.auditor]
+    )
+    row = review.scores.first()
+    item_score_save(by=world.auditor, item_score=row, score=3)
+    item_score_save(by=world.leader, item_score=row, score=4)
+    actors = [entry.user for entry in reversed(history_entries(obj=row))]
+    assert actors == ["Lise Leder", "Rune Revisor", "Lise Leder"]  # created with the review
+    review_change_status(by=world.auditor, review=review, to_status="scoring")
+    assert history_entries(obj=review)[0].user == "Rune Revisor"

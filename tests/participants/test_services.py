@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from ips.audit.history import history_entries
 from ips.forms import StaleObjectError
 from participants import services
 from participants.models import (
@@ -276,3 +277,40 @@ def test_goal_achieved_in_the_future_is_refused(world):
         services.goal_update(
             goal=goal, by=world.specialist, achieved_date=today() + dt.timedelta(days=2)
         )
+
+
+# These six accepted `by` and dropped it; now each change names its actor in the history, also
+# outside a request (a Celery task, the shell, an import).
+WRITES_BY = {
+    "contact_update": lambda world, by: services.contact_update(
+        contact=ContactFactory(participant=world.participant), by=by, note="Rettet"
+    ),
+    "work_history_add": lambda world, by: services.work_history_add(
+        participant=world.participant, by=by, title="Kokk", employer_name="Hotell"
+    ),
+    "support_person_add": lambda world, by: services.support_person_add(
+        participant=world.participant, by=by, name="Mor", relation="mor"
+    ),
+    "plan_save": lambda world, by: services.plan_save(
+        participant=world.participant, by=by, overall_goal="Jobb i butikk"
+    ),
+    "goal_add": lambda world, by: services.goal_add(
+        participant=world.participant, by=by, description="Lage CV"
+    ),
+    "goal_update": lambda world, by: services.goal_update(
+        goal=GoalFactory(plan__participant=world.participant), by=by, description="Søke jobb"
+    ),
+}
+
+
+@pytest.mark.parametrize("service", WRITES_BY)
+def test_the_change_names_by_in_the_history_outside_a_request(world, service):
+    record = WRITES_BY[service](world, world.teammate)
+    assert history_entries(obj=record)[0].user == "Kåre Kollega"
+
+
+def test_a_status_change_inside_a_job_start_names_the_same_actor(world):
+    job = _job(world, by=world.teammate)
+    participant = Participant.objects.get(pk=job.participant_id)
+    assert history_entries(obj=job)[0].user == "Kåre Kollega"
+    assert history_entries(obj=participant)[0].user == "Kåre Kollega"

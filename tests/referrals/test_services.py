@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from ips.audit.history import history_entries
 from participants.models import Contact, Participant, ParticipantStatusEvent
 from referrals.models import Referral, ReferralEvent
 from referrals.services import (
@@ -22,7 +23,7 @@ def _submit(world, **overrides):
     kwargs = {
         "team": world.team,
         "source_organisation": world.nav,
-        "submitted_by": world.partner,
+        "by": world.partner,
         "person_name": "Nora Ny",
         "national_id": valid_national_id(900),
         "referral_date": today() - dt.timedelta(days=1),
@@ -317,3 +318,20 @@ def test_assign_refuses_a_specialist_whose_membership_has_ended(world):
     world.teammate.memberships.update(ended_at=timezone.now())
     with pytest.raises(ValidationError):
         referral_assign(referral=world.referral, specialist=world.teammate, by=world.leader)
+
+
+def test_each_step_names_its_own_actor_in_the_history(world):
+    # Outside a request, as from the shell: the partner submits, the leader assigns, the
+    # specialist holds the first meeting; each row of the referral's history names its person.
+    referral = _submit(world)
+    referral_assign(referral=referral, specialist=world.specialist, by=world.leader)
+    participant = referral_register_first_meeting(
+        referral=referral,
+        meeting_date=today(),
+        place=Contact.Place.COMMUNITY,
+        duration_minutes=30,
+        by=world.specialist,
+    )
+    actors = [entry.user for entry in reversed(history_entries(obj=referral))]
+    assert actors == ["Per Partner", "Lise Leder", "Siri Spesialist"]
+    assert history_entries(obj=participant)[0].user == "Siri Spesialist"
