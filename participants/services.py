@@ -60,12 +60,17 @@ def _save(obj: Model) -> None:
             obj.save()
     except IntegrityError as exc:
         raise ValidationError(_("Lagringen ble avvist: %(error)s") % {"error": exc}) from exc
-    participant_id = (
-        obj.pk if isinstance(obj, Participant) else getattr(obj, "participant_id", None)
-    )
-    if participant_id is None and isinstance(obj, Goal):
-        participant_id = obj.plan.participant_id
-    announce(Subject.PARTICIPANT, participant_id)
+    announce(Subject.PARTICIPANT, _participant_id_of(obj))
+
+
+def _participant_id_of(obj: Model) -> int | None:
+    """The participant a saved record belongs to: itself, or through its plan or profile."""
+    if isinstance(obj, Participant):
+        return obj.pk
+    for owner in ("plan", "profile"):
+        if hasattr(obj, f"{owner}_id"):
+            return getattr(obj, owner).participant_id
+    return getattr(obj, "participant_id", None)
 
 
 def _not_in_future(field: str, value: dt.date | None) -> None:
