@@ -18,12 +18,14 @@ The clock comes from Python (`now`), never from PostgreSQL, so tests can freeze 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from deadlines.rules import RULES, RULES_BY_CODE, Rule
+from ips.changes import Subject
 from ips.history import acting_as
 
 # One statement per rule. The breaching set is computed once (MATERIALIZED) and feeds both the
@@ -158,3 +160,17 @@ def scan_subjects(
             for rule in RULES
             if rule.subject_kind == subject_kind
         ]
+
+
+def _recheck(kind: Subject) -> Callable[[frozenset[int]], None]:
+    def recheck(ids: frozenset[int]) -> None:
+        scan_subjects(kind.value, ids)
+
+    recheck.__name__ = f"recheck_{kind.value}"
+    return recheck
+
+
+# One re-evaluation per kind of subject that a domain write announces (see deadlines.apps).
+RECHECKS: dict[Subject, Callable[[frozenset[int]], None]] = {
+    kind: _recheck(kind) for kind in (Subject.PARTICIPANT, Subject.REFERRAL, Subject.SPECIALIST)
+}

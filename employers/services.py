@@ -23,6 +23,7 @@ from employers.models import (
 )
 from ips.access import can_edit_employer
 from ips.accounts.models import Team, User
+from ips.changes import Subject, announce
 from ips.history import acting_as
 from participants.models import Participant
 from participants.selectors import participants_for
@@ -228,6 +229,9 @@ def employer_contact_log(
                 Q(first_employer_contact_date__isnull=True)
                 | Q(first_employer_contact_date__gt=contact_date)
             ).update(first_employer_contact_date=contact_date, updated_at=timezone.now())
+        # The rapid job search alert of the people named, and the specialist's weekly count.
+        announce(Subject.PARTICIPANT, [p.pk for p in people])
+        announce(Subject.SPECIALIST, by.pk)
     return contact
 
 

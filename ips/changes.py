@@ -47,10 +47,11 @@ def unsubscribe(kind: Subject, handler: Handler) -> None:
         _handlers[kind].remove(handler)
 
 
-def announce(kind: Subject, ids: int | Iterable[int | None]) -> None:
+def announce(kind: Subject, ids: int | None | Iterable[int | None]) -> None:
     """Say that the subjects `ids` of `kind` changed. Delivered after the current transaction
     commits (at once outside a transaction); `None` ids are ignored."""
-    wanted = frozenset(i for i in ([ids] if isinstance(ids, int) else ids) if i is not None)
+    many = [ids] if ids is None or isinstance(ids, int) else ids
+    wanted = frozenset(i for i in many if i is not None)
     if not wanted or not _handlers[kind]:
         return
     transaction.on_commit(lambda: _deliver(kind, wanted))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ips.access import employer_team_ids_for
 from ips.accounts.models import User
 from ips.audit.subject import participant_anonymise
+from ips.changes import Subject, announce
 from ips.dates import oslo_today
 from ips.forms import StaleObjectError
 from ips.history import acting_as
@@ -50,13 +51,26 @@ PROFILE_FIELDS = tuple(
 
 def _save(obj: Model) -> None:
     """full_clean, then save inside a savepoint so a constraint the clean could not see (a race)
-    becomes a ValidationError instead of a 500."""
+    becomes a ValidationError instead of a 500. Every write of a participant's record goes
+    through here, so here it is announced (ips.changes): the alerts about the person (contact,
+    profile, plan, job rules) are re-evaluated as soon as the transaction commits."""
     obj.full_clean()
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
         raise ValidationError(_("Lagringen ble avvist: %(error)s") % {"error": exc}) from exc
+    announce(Subject.PARTICIPANT, _participant_id_of(obj))
+
+
+def _participant_id_of(obj: Model) -> int | None:
+    """The participant a saved record belongs to: itself, or through its plan or profile."""
+    if isinstance(obj, Participant):
+        return obj.pk
+    for owner in ("plan", "profile"):
+        if hasattr(obj, f"{owner}_id"):
+            return getattr(obj, owner).participant_id
+    return getattr(obj, "participant_id", None)
 
 
 def _not_in_future(field: str, value: dt.date | None) -> None:
@@ -91,6 +105,8 @@ def participant_change_status(
             ActionPlan.objects.filter(
                 participant=participant, job_search_start_date__isnull=True
             ).update(job_search_start_date=oslo_today())
+        # The specialist's caseload changed too (the person's own alerts: see _save).
+        announce(Subject.SPECIALIST, participant.job_specialist_id)
     return participant
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ips.accounts.models import Membership, Organisation, Team, User
+from ips.changes import Subject, announce
 from ips.dates import oslo_today
 from ips.history import acting_as
 from participants.models import Contact, Participant, ParticipantStatusEvent
@@ -30,9 +31,12 @@ class DuplicateParticipantError(Exception):
 
 
 def _event(*, referral: Referral, from_status: str, by: User | None, note: str = "") -> None:
+    """Every referral write ends with its event row; the alerts about the referral (unassigned,
+    first meeting overdue) are re-evaluated as soon as the transaction commits (ips.changes)."""
     ReferralEvent.objects.create(
         referral=referral, from_status=from_status, to_status=referral.status, by=by, note=note
     )
+    announce(Subject.REFERRAL, referral.pk)
 
 
 def _locked(referral: Referral) -> Referral:
@@ -240,6 +244,8 @@ def referral_register_first_meeting(
         referral.full_clean()
         referral.save()
         _event(referral=referral, from_status=from_status, by=by)
+        # A new person on the specialist's caseload.
+        announce(Subject.SPECIALIST, participant.job_specialist_id)
     return participant
 
 
