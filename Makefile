@@ -21,7 +21,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m ips.embedded run
 
-## make test: the whole suite on PostgreSQL (DATABASE_URL, or the embedded one).
+## make test: the whole suite on PostgreSQL (DATABASE_URL, or the embedded one), in parallel
+## (pytest-xdist, see ips/embedded.py); PYTEST_ARGS="-n 0 ..." runs it in one process.
 test: $(STAMP)
 	$(PY) -m ips.embedded test $(PYTEST_ARGS)
 

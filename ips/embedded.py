@@ -151,14 +151,80 @@ def cmd_run() -> int:
     return 0
 
 
+# pytest-xdist: one worker per core, at most 4 (each worker migrates its own database and starts
+# its own Chromium; past 4 that costs more than it saves for this suite). A test module stays on
+# one worker (--dist loadfile), so module-scoped fixtures such as the signed-in browser sessions
+# of tests/a11y are built once. PYTEST_XDIST_AUTO_NUM_WORKERS=N or `-n N` in the arguments
+# choose otherwise; `-n 0` (or `-p no:xdist`) runs in this one process.
+PARALLEL = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile"]
+
+
+def _pytest_args(args: list[str]) -> list[str]:
+    chosen = any(
+        a.startswith(("-n", "--numprocesses", "--dist", "--maxprocesses")) or "no:xdist" in a
+        for a in args
+    )
+    return args if chosen else [*PARALLEL, *args]
+
+
+def _drop_test_databases(env: dict[str, str], run: str) -> None:
+    """Drop what is left of this run's test databases (test_ips_<run>, test_ips_<run>_gw0, ...).
+    pytest-django drops them itself at the end; this catches an interrupted or killed run."""
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True, connect_timeout=10) as conn:
+            names = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+                    (f"test_ips_{run}", f"test\\_ips\\_{run}\\_%"),
+                )
+            ]
+            for name in names:
+                _say(f"dropping leftover test database {name}")
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+    except psycopg.Error as exc:
+        _say(f"could not check for leftover test databases: {exc}")
+
+
 def cmd_test(args: list[str]) -> int:
     env = _local_env(debug=False)
+    # One token per run names its test databases (ips/settings.py) and its Redis keys
+    # (tests/conftest.py), so two runs against one PostgreSQL/Redis never meet.
+    run = env.setdefault("IPS_TEST_RUN", secrets.token_hex(4))
+    args = _pytest_args(args)
     with embedded_services(env):
-        result = subprocess.run([PY, "-m", "pytest", *args], cwd=BASE_DIR, env=env)  # noqa: S603
-    if result.returncode == 5:
+        if env.get("DATABASE_TEST_NAME"):
+            _say(f"test database: {env['DATABASE_TEST_NAME']} (DATABASE_TEST_NAME)")
+        else:
+            _say(f"test databases: test_ips_{run}[_gwN], dropped at the end")
+        process = subprocess.Popen([PY, "-m", "pytest", *args], cwd=BASE_DIR, env=env)  # noqa: S603
+        try:
+            returncode = process.wait()
+        except KeyboardInterrupt as stop:
+            # Ctrl-C reached pytest too; a SIGTERM to this launcher did not: pass it on as SIGINT.
+            # Either way pytest gets time for its teardown (it drops its databases), then is
+            # stopped for good.
+            if isinstance(stop, Terminated):
+                process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            _say("tests interrupted.")
+            returncode = 143 if isinstance(stop, Terminated) else 130
+        finally:
+            if not env.get("DATABASE_TEST_NAME") and "--reuse-db" not in args:
+                _drop_test_databases(env, run)
+    if returncode == 5:
         _say("pytest collected no tests: treating that as a failure.")
         return 1
-    return result.returncode
+    return returncode
 
 
 def cmd_bench(args: list[str]) -> int:
@@ -170,10 +236,14 @@ def cmd_bench(args: list[str]) -> int:
     return result.returncode
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C (which also reaches the children; SIGTERM does not)."""
+
+
 def _stop_on_sigterm(signum, frame):
     # `kill`, `timeout` and container stops send SIGTERM: clean up exactly as for Ctrl-C, so no
     # worker, web server or embedded PostgreSQL/Redis is left running.
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 def main(argv: list[str]) -> int:

@@ -4,6 +4,8 @@ Required: DATABASE_URL, REDIS_URL, and SECRET_KEY unless DEBUG. `make run` and `
 embedded PostgreSQL/Redis and set these for you (see ips/embedded.py); settings never start servers.
 """
 
+import os
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -122,7 +124,16 @@ if env_bool("DATABASE_POOL", default=True):
         "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
         "timeout": 10,
     }
-_db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", "test_ips")}
+# Tests: one database per test run, so runs that share a PostgreSQL server never meet. The run
+# token comes from `make test` (IPS_TEST_RUN, set once by ips/embedded.py), else from pytest-xdist's
+# run id, else from this process; pytest-django appends the xdist worker (test_ips_<run>_gw0, ...)
+# and drops the databases at the end. DATABASE_TEST_NAME, when set, is used as it is.
+_test_run = (
+    env_str("IPS_TEST_RUN") or env_str("PYTEST_XDIST_TESTRUNUID")[:12] or str(os.getpid())
+).lower()
+if not re.fullmatch(r"[a-z0-9]{1,24}", _test_run):
+    raise ConfigError(f"IPS_TEST_RUN={_test_run!r} must be 1-24 letters and digits.")
+_db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", f"test_ips_{_test_run}")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,13 +7,18 @@
 - a NAV partner user from team A's partner organisation, and a partner from an unrelated org.
 """
 
+import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.conf import settings as django_settings
+from django.core.cache.backends.redis import RedisCache
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,6 +36,51 @@ from tests.factories import (
 
 Role = Membership.Role
 PASSWORD = "korrekt-hest-batteri"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Redis: each test process has its own keys ---------------------------------------------------
+# The cache (login throttle counters and locks) lives in Redis, which other pytest-xdist workers,
+# other test runs and Celery's queues share. Each test process gets its own key prefix (its run's
+# test database name + the xdist worker), and cache.clear() deletes only those keys: Django's own
+# clear() is a FLUSHDB, which would wipe everyone else's keys in that Redis database too.
+
+
+class OwnKeysRedisCache(RedisCache):
+    def clear(self):
+        client = self._cache.get_client(None, write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                client.delete(*batch)
+                batch = []
+        if batch:
+            client.delete(*batch)
+        return True
+
+
+def _cache_prefix() -> str:
+    base = django_settings.CACHES["default"].get("KEY_PREFIX", "")
+    test_db = django_settings.DATABASES["default"]["TEST"]["NAME"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{base}:{test_db}:{worker}"
+
+
+override_settings(
+    CACHES={
+        "default": django_settings.CACHES["default"]
+        | {"BACKEND": "tests.conftest.OwnKeysRedisCache", "KEY_PREFIX": _cache_prefix()}
+    }
+).enable()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):
+        cache.clear()
 
 
 class World:
@@ -216,7 +266,7 @@ def _test_logins_pass_the_second_factor(monkeypatch):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per user; tests create many users. Production keeps PBKDF2.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
@@ -281,14 +331,22 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        locale="nb-NO", timezone_id="Europe/Oslo", base_url=live_server.url
+def _new_context(browser, base_url, **options):
+    return browser.new_context(
+        locale="nb-NO", timezone_id="Europe/Oslo", base_url=base_url, **options
     )
+
+
+def _new_page(context):
     page = context.new_page()
     page.set_default_timeout(10_000)
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = _new_context(browser, live_server.url)
+    yield _new_page(context)
     context.close()
 
 
@@ -314,3 +372,118 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# --- One signed-in browser session per persona, for tests that only look at pages --------------
+# `page` + `live_server` make every test transactional: its data is built, each persona signs in
+# (password + second factor, ~2 s), and the whole database is flushed afterwards (~2 s). Tests
+# that only look at pages share that work within their module instead: `signed_in_site` builds
+# one World, committed, served by the module's own live server; each persona signs in once
+# through the real forms (`signed_in_site.sign_in(...)`, from a module fixture), and
+# `open_page(username)` hands a test a fresh browser context with that person's cookies
+# (Playwright storage_state). The database is flushed when the module ends.
+#
+# So in such a module every test sees the same data (plus whatever earlier tests of the module
+# did through the pages, e.g. access-log rows), and none may use `world`, `db` or `page` (they
+# would build a second World beside the committed one). Keep tests that change data, log out or
+# need their own data on `page`.
+
+
+class SignedInSite:
+    def __init__(self, browser, url: str):
+        self.browser = browser
+        self.url = url
+        self.world = World()
+        self._states = {}
+
+    def sign_in(self, *usernames: str) -> None:
+        """Sign each person in through the real forms, once, and keep their cookies. Call it
+        from a module fixture: inside a test, the test's open transaction would hide the TOTP
+        device (and lock its row) from the live server."""
+        for username in usernames:
+            if username in self._states:
+                continue
+            context = _new_context(self.browser, self.url)
+            try:
+                page = _new_page(context)
+                browser_login(page, username)
+                assert "/login/" not in page.url and "/konto/tofaktor/" not in page.url, (
+                    f"{username} could not sign in (stopped at {page.url})"
+                )
+                assert page.get_by_role("button", name="Logg ut").is_visible()
+                self._states[username] = context.storage_state()
+            finally:
+                context.close()
+
+    def new_context(self, username: str | None = None):
+        if username and username not in self._states:
+            raise LookupError(f"{username} is not signed in: sign_in({username!r}) first")
+        state = self._states[username] if username else None
+        return _new_context(self.browser, self.url, storage_state=state)
+
+
+def _flush_database() -> None:
+    # What a transactional test does after itself (django.test.TransactionTestCase).
+    call_command(
+        "flush",
+        verbosity=0,
+        interactive=False,
+        database="default",
+        reset_sequences=False,
+        allow_cascade=False,
+        inhibit_post_migrate=False,
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # pytest-django creates the test database only for tests that ask for one (a django_db mark,
+    # `db`, `live_server`...); a test on `signed_in_site` needs it too. The mark also wraps the
+    # test's own queries in a rolled-back transaction; the live server commits as usual.
+    for item in items:
+        if "signed_in_site" not in getattr(item, "fixturenames", ()):
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is None:
+            item.add_marker(pytest.mark.django_db)
+        elif marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a test on signed_in_site cannot be transactional (its flush "
+                "would delete the module's shared data)."
+            )
+
+
+@pytest.fixture(scope="module")
+def signed_in_site(browser, django_db_setup, django_db_blocker):
+    from django.db import connection
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        # Never build (or flush!) anything but the test database.
+        test_name = connection.settings_dict["TEST"]["NAME"]
+        if connection.settings_dict["NAME"] != test_name:
+            pytest.fail(f"not on the test database {test_name}: {connection.settings_dict['NAME']}")
+        try:
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            try:
+                yield SignedInSite(browser, server.url)
+            finally:
+                server._live_server_modified_settings.disable()
+                server.stop()
+        finally:
+            _flush_database()
+
+
+@pytest.fixture
+def open_page(signed_in_site):
+    """`open_page("spesialist")`: a new page in a context signed in as that person (None: signed
+    out), at the module's live server. Closed after the test."""
+    contexts = []
+
+    def open_(username: str | None = None):
+        contexts.append(signed_in_site.new_context(username))
+        return _new_page(contexts[-1])
+
+    yield open_
+    for context in contexts:
+        context.close()

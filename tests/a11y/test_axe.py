@@ -4,6 +4,10 @@ used with the keyboard alone.
 
 Pages whose URL does not exist yet are skipped with the reason; at integration they become
 mandatory (remove the skip in `_url_or_skip`).
+
+The tests of this module share one set of data and one signed-in session per persona
+(`signed_in_site` in tests/conftest.py): the data is built and each persona signs in once, not
+once per page.
 """
 
 import datetime as dt
@@ -13,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import NoReverseMatch, reverse
 
 from ips.dates import oslo_today
-from tests.conftest import browser_login, screenshot
+from tests.conftest import screenshot
 from tests.factories import (
     AlertFactory,
     ContactFactory,
@@ -48,9 +52,11 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def a11y_world(world):
-    """The shared personas plus a little of everything, so pages show real content."""
+@pytest.fixture(scope="module")
+def a11y_world(signed_in_site):
+    """The shared personas plus a little of everything, so pages show real content. Built once
+    for the module (committed; flushed when the module ends)."""
+    world = signed_in_site.world
     participant = world.participant
     for days in (2, 9, 20):
         ContactFactory(participant=participant, contact_date=oslo_today() - dt.timedelta(days=days))
@@ -67,6 +73,7 @@ def a11y_world(world):
     review = ReviewFactory(team=world.team, created_by=world.leader)
     review.reviewers.add(world.auditor)
     world.a11y_review = review
+    signed_in_site.sign_in(*sorted({username for _, username, _ in PAGES.values() if username}))
     return world
 
 
@@ -92,17 +99,24 @@ def blocking_violations(page) -> list[str]:
     return problems
 
 
+def assert_still_signed_in(page, username) -> None:
+    """The shared session is still valid: the page is not the sign-in or two-factor step."""
+    assert "/login/" not in page.url and "/konto/tofaktor/" not in page.url, (
+        f"{username} was sent to {page.url}: the shared session is no longer signed in"
+    )
+
+
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("key", PAGES)
-def test_page_has_no_serious_axe_violations_and_fits_360px(a11y_world, page, key):
+def test_page_has_no_serious_axe_violations_and_fits_360px(a11y_world, open_page, key):
     name, username, kwargs_from = PAGES[key]
     url = _url_or_skip(name, kwargs_from, a11y_world)
-    if username:
-        browser_login(page, username)
+    page = open_page(username)
     response = page.goto(url)
     page.wait_for_load_state("networkidle")
     assert response is not None and response.status == 200, f"{url} gave {response.status}"
+    if username:
+        assert_still_signed_in(page, username)
 
     problems = blocking_violations(page)
     assert not problems, f"{url}:\n" + "\n".join(problems)
@@ -176,15 +190,16 @@ def _contact_dialog_id(page) -> str | None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_contact_log_dialog_works_with_keyboard_only(a11y_world, page):
+def test_contact_log_dialog_works_with_keyboard_only(a11y_world, open_page):
+    # Adds one contact to the shared data (the page tests above neither count nor mind it).
     from participants.models import Contact
 
     participant = a11y_world.participant
     url = _url_or_skip("participants:detail", lambda w: {"pk": participant.pk}, a11y_world)
-    browser_login(page, "spesialist")
+    page = open_page("spesialist")
     page.goto(url)
     page.wait_for_load_state("networkidle")
+    assert_still_signed_in(page, "spesialist")
     dialog_id = _contact_dialog_id(page)
     if not dialog_id:
         pytest.skip("The participant page has no contact-log dialog yet.")

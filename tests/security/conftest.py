@@ -4,7 +4,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _no_login_locks_between_tests():
-    # Sign-in locks live in Redis (this test run's own database number), not in the test DB.
+    # Sign-in locks live in Redis (under this test process's own key prefix), not in the test DB.
     cache.clear()
     yield
     cache.clear()
