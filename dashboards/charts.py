@@ -14,8 +14,8 @@ import pygal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ips.charts import IPS_STYLE, chart_config, render_svg
 from dashboards.measures import BENCHMARKS
+from ips.charts import IPS_STYLE, chart_config, render_svg
 
 # Dash patterns tell the benchmark lines apart without colour.
 DASHES = ("2, 4", "8, 4", "14, 4, 2, 4")

@@ -9,10 +9,10 @@ import datetime as dt
 
 from django.db.models import Count, F, Max, Q, Sum
 
+from deadlines.models import Alert
 from employers.models import EmployerContact
 from ips.access import alerts_for, participants_for, referrals_for, scope_for
 from ips.accounts.models import Membership, User
-from deadlines.models import Alert
 from participants.models import Contact, Goal, Participant
 from referrals.models import Referral
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from deadlines.models import Alert
 from ips.access import alerts_for, scope_for
 from ips.accounts.models import Membership, User
-from deadlines.models import Alert
 
 UNRESOLVED = (Alert.State.OPEN, Alert.State.ACKNOWLEDGED)
 

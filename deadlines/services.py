@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ips.accounts.models import User
 from deadlines.models import Alert, AlertEvent, DigestLog
 from deadlines.rules import rule_title
+from ips.accounts.models import User
 
 
 def alert_acknowledge(*, alert: Alert, by, comment: str = "") -> Alert:

@@ -9,12 +9,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ips.access import alert_get_for_user, is_leader, is_staff_member, require
-from ips.audit.services import access_events_record_many
 from deadlines import selectors, services
 from deadlines.forms import AcknowledgeForm, AlertFilterForm
 from deadlines.models import Alert
 from deadlines.rules import rule_title
+from ips.access import alert_get_for_user, is_leader, is_staff_member, require
+from ips.audit.services import access_events_record_many
 
 PAGE_SIZE = 25
 

@@ -10,12 +10,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.models import Alert
+from deadlines.rules import rule_title
 from employers.models import EmployerContactParticipant
 from ips.access import participants_for, scope_for
 from ips.accounts.models import Membership, User
 from ips.dates import oslo_today
-from deadlines.models import Alert
-from deadlines.rules import rule_title
 from participants.models import (
     Contact,
     EducationEpisode,

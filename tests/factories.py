@@ -6,10 +6,10 @@ import factory
 from django.utils import timezone
 from stdnum.no import fodselsnummer
 
+from deadlines.models import Alert
 from employers.models import Employer, EmployerContact, EmployerContactPerson, JobOpening
 from fidelity.models import Review, Scale
 from ips.accounts.models import Membership, Organisation, Team, User
-from deadlines.models import Alert
 from participants.models import (
     ActionPlan,
     Contact,

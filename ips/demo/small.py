@@ -7,10 +7,10 @@ import random
 
 from django.conf import settings
 
+from deadlines.engine import scan
 from employers.models import Employer, EmployerContact, EmployerContactPerson, JobOpening
 from ips.accounts.models import Membership, Organisation, Team, User
 from ips.dates import oslo_today
-from deadlines.engine import scan
 from participants.models import (
     ActionPlan,
     Contact,

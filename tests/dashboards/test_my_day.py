@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from ips.audit.models import AccessEvent
 from deadlines.models import Alert
+from ips.audit.models import AccessEvent
 from participants.models import Contact, Participant
 from tests.factories import (
     ActionPlanFactory,

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from ips.audit.models import AccessEvent
 from dashboards.models import PeriodPreference
+from ips.audit.models import AccessEvent
 from tests.dashboards import known
 
 Q2 = "?kind=quarter&year=2025&quarter=2"

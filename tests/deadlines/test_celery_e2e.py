@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from ips.celery import app
 from deadlines.models import Alert
+from ips.celery import app
 from tests.conftest import World
 from tests.factories import ParticipantFactory, today
 

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from ips.dates import oslo_today
 from deadlines.engine import scan
 from deadlines.models import Alert
+from ips.dates import oslo_today
 from ips.demo import small
 from referrals.models import Referral
 from tests.fidelity.factories import ensure_scales

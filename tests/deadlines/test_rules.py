@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from deadlines.models import Alert, TeamRuleSetting
 from employers.models import EmployerContactParticipant
 from ips.accounts.models import Membership
-from deadlines.models import Alert, TeamRuleSetting
 from participants.models import Contact, Participant
 from referrals.models import Referral
 from tests.deadlines.conftest import TODAY, days_ago

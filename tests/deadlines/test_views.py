@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from ips.audit.models import AccessEvent
 from deadlines.models import Alert, AlertEvent
+from ips.audit.models import AccessEvent
 from tests.factories import AlertFactory, ParticipantFactory, ReferralFactory
 
 URL = reverse("deadlines:alert_list")

@@ -25,9 +25,9 @@ from django.db.models import F
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from deadlines.engine import scan
 from fidelity.periods import period_for
 from ips.dates import oslo_today
-from deadlines.engine import scan
 from referrals.models import Referral, ReferralEvent
 from tests.conftest import ARTIFACTS, browser_login, screenshot
 from tests.factories import valid_national_id
