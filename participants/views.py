@@ -25,7 +25,7 @@ from ips.access import (
 )
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
-from ips.forms import StaleObjectError
+from ips.forms import StaleObjectError, add_validation_error
 from participants import services
 from participants.filters import CaseloadFilter
 from participants.forms import (
@@ -70,14 +70,6 @@ def _participant(request, pk, *, what: str, edit: bool = False) -> Participant:
     return participant
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _form_page(request, participant, form, *, title: str, back: str, submit: str, extra=None):
     context = {
         "participant": participant,
@@ -97,7 +89,7 @@ def _event_form_page(request, participant, form, save, *, done: str, title: str,
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, done)
             return redirect(_detail_url(participant))
@@ -205,7 +197,7 @@ def contact_log(request, pk):
             try:
                 services.contact_log(participant=participant, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 if request.htmx:
                     return _contact_saved_response(request, participant, origin)
@@ -242,7 +234,7 @@ def contact_edit(request, pk, contact_pk):
             try:
                 services.contact_update(contact=contact, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(
                     request, _("Kontakten er endret. Tidligere versjon er tatt vare på.")
@@ -346,7 +338,7 @@ def profile(request, pk):
                 form = ProfileForm(post, instance=profile, show_health=show_health)
                 form.is_valid()
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Yrkesprofilen er lagret."))
                 return redirect(reverse("participants:profile", kwargs={"pk": participant.pk}))
@@ -392,7 +384,7 @@ def work_history_add(request, pk):
         try:
             services.work_history_add(participant=participant, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Arbeidserfaringen er lagt til."))
             return redirect(back + "#arbeidserfaring")
@@ -417,7 +409,7 @@ def support_person_add(request, pk):
                 participant=participant, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Personen er lagt til i støttenettverket."))
             return redirect(back + "#stottenettverk")
@@ -450,7 +442,7 @@ def plan(request, pk):
             try:
                 services.plan_save(participant=participant, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Handlingsplanen er lagret."))
                 return redirect(_plan_url(participant))
@@ -479,7 +471,7 @@ def goal_add(request, pk):
         try:
             services.goal_add(participant=participant, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Delmålet er lagt til."))
             return redirect(_plan_url(participant) + "#delmal")
@@ -502,7 +494,7 @@ def goal_edit(request, pk, goal_pk):
         try:
             services.goal_update(goal=goal, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Delmålet er endret."))
             return redirect(_plan_url(participant) + "#delmal")
@@ -545,7 +537,7 @@ def review_add(request, pk):
                 participant=participant, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Gjennomgangen er registrert."))
             return redirect(_plan_url(participant) + "#gjennomganger")

@@ -25,6 +25,7 @@ from ips.access import (
     scope_for,
 )
 from ips.audit.services import access_event_record, access_events_record_many
+from ips.forms import add_validation_error
 from referrals.filters import ReferralFilter
 from referrals.forms import AssignForm, FirstMeetingForm, ReferralForm, WithdrawForm
 from referrals.models import Referral
@@ -52,15 +53,6 @@ CONFLICT = gettext_lazy(
     "Henvisningen ble endret samtidig av noen andre, eller dataene bryter en regel. "
     "Ingenting ble lagret. Sjekk feltene og prøv igjen."
 )
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: per field where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _can_act_on(user, referral: Referral) -> bool:
@@ -130,7 +122,7 @@ def referral_create(request):
         try:
             referral = referral_submit(submitted_by=user, **form.service_kwargs())
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:
@@ -206,7 +198,7 @@ def referral_assign_view(request, pk):
                 confirm_over_limit=form.cleaned_data["confirm_over_limit"],
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:
@@ -271,7 +263,7 @@ def referral_first_meeting(request, pk):
         except DuplicateParticipantError as error:
             duplicate = error.participant
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:
@@ -312,7 +304,7 @@ def referral_withdraw_view(request, pk):
                 by=user,
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:
