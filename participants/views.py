@@ -26,6 +26,7 @@ from ips.access import (
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.forms import StaleObjectError, add_validation_error
+from ips.pdf import render_pdf
 from participants import services
 from participants.filters import CaseloadFilter
 from participants.forms import (
@@ -566,8 +567,6 @@ def review_detail(request, pk, review_pk):
 @login_required
 @require_GET
 def plan_pdf(request, pk):
-    from weasyprint import HTML
-
     participant = participant_get_for_user(
         user=request.user, pk=pk, queryset=participant_for_page(user=request.user, pk=pk)
     )
@@ -579,12 +578,11 @@ def plan_pdf(request, pk):
     )
     plan = ActionPlan.objects.filter(participant=participant).first()
     goals = list(plan.goals.filter(archived_at__isnull=True)) if plan else []
-    html = render_to_string(
-        "participants/actionplan_pdf.html",
-        {"participant": participant, "plan": plan, "goals": goals},
+    pdf = render_pdf(
+        template="participants/actionplan_pdf.html",
+        context={"participant": participant, "plan": plan, "goals": goals},
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="handlingsplan-{participant.pk}.pdf"'
     return response
