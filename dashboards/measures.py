@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ips.dates import end_of_day
 from ips.db import DaysBetween, Percentile50
+from ips.periods import Period
 from participants.models import EducationEpisode, Job, Participant, ParticipantStatusEvent
 from referrals.models import Referral
 
@@ -46,17 +47,6 @@ BENCHMARKS = (
     (41, _("Gjennomsnitt (41 %)")),
     (50, _("Svært godt (50 %)")),
 )
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-    label: str = ""
-
-    def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError("Period end before start")
 
 
 @dataclass(frozen=True)

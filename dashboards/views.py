@@ -12,13 +12,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboards import charts, measures, periods, selectors
+from dashboards import charts, measures, selectors
 from dashboards.csv_export import csv_response
 from dashboards.display import figure, outcome_rows
 from dashboards.forms import PeriodForm, default_choice, initial_from_choice
 from dashboards.models import PeriodPreference
 from dashboards.services import period_preference_save
 from deadlines.rules import rule_title
+from ips import periods
 from ips.access import is_leader, is_partner, is_specialist, require, teams_for
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_events_record_many
