@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,7 +34,6 @@ from referrals.selectors import (
     add_intake_timing,
     existing_participant_for,
     intake_queue_for,
-    participant_url,
     referral_detail_for,
     referral_events,
     referral_list_for,
@@ -168,12 +168,16 @@ def referral_detail(request, pk):
     if referral.status == Referral.Status.FIRST_MEETING_HELD:
         participant = existing_participant_for(referral=referral)
         if participant is not None:
-            context["participant_link"] = participant_url(participant.pk)
+            context["participant_link"] = reverse(
+                "participants:detail", kwargs={"pk": participant.pk}
+            )
     elif is_open:
         existing = existing_participant_for(referral=referral)
         if existing is not None:
             context["existing_participant"] = existing
-            context["existing_participant_url"] = participant_url(existing.pk)
+            context["existing_participant_url"] = reverse(
+                "participants:detail", kwargs={"pk": existing.pk}
+            )
     return render(request, "referrals/referral_detail.html", context)
 
 
@@ -280,7 +284,9 @@ def referral_first_meeting(request, pk):
             "referral": referral,
             "form": form,
             "duplicate": duplicate,
-            "duplicate_url": participant_url(duplicate.pk) if duplicate else None,
+            "duplicate_url": reverse("participants:detail", kwargs={"pk": duplicate.pk})
+            if duplicate
+            else None,
         },
     )
 

@@ -1,16 +1,13 @@
 """Accessibility of every main page: axe-core (WCAG 2.1 A/AA rules) finds nothing serious or
 critical, the page works at 360 px width without sideways scrolling, and the contact log can be
 used with the keyboard alone.
-
-Pages whose URL does not exist yet are skipped with the reason; at integration they become
-mandatory (remove the skip in `_url_or_skip`).
 """
 
 import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from ips.dates import oslo_today
 from tests.conftest import browser_login, screenshot
@@ -70,13 +67,6 @@ def a11y_world(world):
     return world
 
 
-def _url_or_skip(name, kwargs_from, world):
-    try:
-        return reverse(name, kwargs=kwargs_from(world) if kwargs_from else None)
-    except NoReverseMatch:
-        pytest.skip(f"{name} does not exist yet (page not built)")
-
-
 def blocking_violations(page) -> list[str]:
     results = Axe().run(
         page,
@@ -97,7 +87,7 @@ def blocking_violations(page) -> list[str]:
 @pytest.mark.parametrize("key", PAGES)
 def test_page_has_no_serious_axe_violations_and_fits_360px(a11y_world, page, key):
     name, username, kwargs_from = PAGES[key]
-    url = _url_or_skip(name, kwargs_from, a11y_world)
+    url = reverse(name, kwargs=kwargs_from(a11y_world) if kwargs_from else None)
     if username:
         browser_login(page, username)
     response = page.goto(url)
@@ -181,13 +171,12 @@ def test_contact_log_dialog_works_with_keyboard_only(a11y_world, page):
     from participants.models import Contact
 
     participant = a11y_world.participant
-    url = _url_or_skip("participants:detail", lambda w: {"pk": participant.pk}, a11y_world)
+    url = reverse("participants:detail", kwargs={"pk": participant.pk})
     browser_login(page, "spesialist")
     page.goto(url)
     page.wait_for_load_state("networkidle")
     dialog_id = _contact_dialog_id(page)
-    if not dialog_id:
-        pytest.skip("The participant page has no contact-log dialog yet.")
+    assert dialog_id, "The participant page has no contact-log dialog."
     before = Contact.objects.filter(participant=participant).count()
 
     # Tab from the top of the page to the button that opens the dialog, then press Enter.
