@@ -49,7 +49,7 @@ def make_sessions(conn, env: dict) -> None:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from ips.accounts.models import Membership
     from participants.models import Participant
@@ -58,10 +58,7 @@ def make_sessions(conn, env: dict) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def url(name, **kwargs):
-        try:
-            return reverse(name, kwargs=kwargs or None)
-        except NoReverseMatch:
-            return None
+        return reverse(name, kwargs=kwargs or None)
 
     def session_for(user) -> str:
         session = store()
@@ -108,13 +105,9 @@ def make_sessions(conn, env: dict) -> None:
             {
                 "username": membership.user.username,
                 "session_key": session_for(membership.user),
-                "participant_urls": [
-                    u for u in (url("participants:detail", pk=i) for i in ids) if u
-                ],
+                "participant_urls": [url("participants:detail", pk=i) for i in ids],
                 "contact_urls": [
-                    u + "?fra=detail"
-                    for u in (url("participants:contact_log", pk=i) for i in ids)
-                    if u
+                    url("participants:contact_log", pk=i) + "?fra=detail" for i in ids
                 ],
             }
         )

@@ -3,8 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dashboards import periods
 from dashboards.models import PeriodPreference
+from ips import periods
 from ips.dates import oslo_today
 from ips.forms import DateInput
 

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from ips.db import DaysBetween, Percentile50
+from ips.periods import Period
 from participants.models import (
     EducationEpisode,
     Job,
@@ -47,17 +48,6 @@ BENCHMARKS = (
     (41, _("Gjennomsnitt (41 %)")),
     (50, _("Svært godt (50 %)")),
 )
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-    label: str = ""
-
-    def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError("Period end before start")
 
 
 @dataclass(frozen=True)

@@ -7,35 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboards import charts, measures, periods, selectors
+from dashboards import charts, measures, selectors
 from dashboards.csv_export import csv_response
 from dashboards.display import figure, outcome_rows
 from dashboards.forms import PeriodForm, default_choice, initial_from_choice
 from dashboards.models import PeriodPreference
 from dashboards.services import period_preference_save
 from deadlines.rules import rule_title
+from ips import periods
 from ips.access import is_leader, is_partner, is_specialist, require, teams_for
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_events_record_many
 from ips.dates import oslo_today
 from participants.models import Contact
-
-# URL names built by other apps; a link appears once its page exists.
-# An employer contact is logged from the employer's page, so the button opens the register.
-EMPLOYER_CONTACT_URLS = ("employers:list", "employers:log")
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
 
 # --- Period picker -------------------------------------------------------------------------------
 
@@ -99,20 +87,14 @@ def my_day(request):
 
     for p in quiet:
         p.days_without_contact = (today - p.last_contact).days if p.last_contact else None
-        p.url = _url_or_none("participants:detail", p.pk)
-        p.log_url = _url_or_none("participants:contact_log", p.pk) or p.url
     for g in goals:
         g.overdue = g.target_date < today
-        g.participant_url = _url_or_none("participants:detail", g.plan.participant_id)
 
     shown = {p.pk: p for p in quiet} | {g.plan.participant.pk: g.plan.participant for g in goals}
     access_events_record_many(
         request=request, what=_("Min dag: oversikt"), participants=shown.values()
     )
 
-    employer_contact_url = next(
-        (url for name in EMPLOYER_CONTACT_URLS if (url := _url_or_none(name))), None
-    )
     return render(
         request,
         "dashboards/my_day.html",
@@ -133,8 +115,6 @@ def my_day(request):
             "community_met": community_share is not None
             and community_share >= selectors.COMMUNITY_SHARE_TARGET,
             "community_places": [Contact.Place(p).label for p in Contact.COMMUNITY_PLACES],
-            "caseload_url": _url_or_none("participants:caseload"),
-            "employer_contact_url": employer_contact_url,
         },
     )
 

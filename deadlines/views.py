@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +24,7 @@ def _can_acknowledge(user, alert: Alert) -> bool:
     return alert.owner_id == user.pk or is_leader(user, alert.team_id)
 
 
-# Detail pages belong to other apps; link to them when they exist.
+# The subjects with a page of their own (a specialist or a team alert links to nothing).
 SUBJECT_URLS = {
     Alert.SubjectKind.PARTICIPANT: "participants:detail",
     Alert.SubjectKind.REFERRAL: "referrals:detail",
@@ -35,10 +35,7 @@ def _subject_url(alert: Alert) -> str | None:
     name = SUBJECT_URLS.get(alert.subject_kind)
     if not name or alert.subject is None:
         return None
-    try:
-        return reverse(name, kwargs={"pk": alert.subject_id})
-    except NoReverseMatch:
-        return None
+    return reverse(name, kwargs={"pk": alert.subject_id})
 
 
 def _decorate(alerts, user, labels):

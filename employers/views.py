@@ -23,6 +23,7 @@ from employers.models import EmployerContact, JobOpening
 from employers.selectors import employer_get_for_user, employers_for, job_opening_get_for_user
 from ips.access import can_edit_employer, is_staff_member, require, staff_teams_for
 from ips.audit.services import access_events_record_many
+from ips.forms import add_validation_error
 
 PAGE_SIZE = 25
 
@@ -53,14 +54,6 @@ def _chosen_team(request):
 def _log_people_shown(request, what: str, people) -> None:
     unique = {p.pk: p for p in people}
     access_events_record_many(request=request, what=what, participants=unique.values())
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Register ----------------------------------------------------------------------------------
@@ -108,7 +101,7 @@ def employer_create(request):
         except services.DuplicateEmployerError as exc:
             _duplicate_error(form, exc.employer)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Arbeidsgiveren er registrert."))
             return redirect("employers:detail", pk=employer.pk)
@@ -127,7 +120,7 @@ def employer_edit(request, pk):
         except services.DuplicateEmployerError as exc:
             _duplicate_error(form, exc.employer)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Endringene er lagret."))
             return redirect("employers:detail", pk=employer.pk)
@@ -167,7 +160,7 @@ def contact_person_add(request, pk):
         try:
             services.contact_person_add(employer=employer, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Kontaktpersonen er lagt til."))
             return redirect("employers:detail", pk=employer.pk)
@@ -200,7 +193,7 @@ def contact_create(request, pk):
                 employer=employer, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Kontakten er logget."))
             if contact.outcome == EmployerContact.Outcome.JOB_OPENING:
@@ -248,7 +241,7 @@ def opening_create(request, pk):
         try:
             services.job_opening_create(employer=employer, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Den ledige stillingen er registrert."))
             return redirect("employers:detail", pk=employer.pk)

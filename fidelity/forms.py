@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fidelity.models import Review, Scale
-from fidelity.periods import period_dates, period_normalise
 from ips.forms import DateInput
+from ips.periods import period_dates, period_normalise
 
 
 class ReviewCreateForm(forms.Form):

@@ -1,4 +1,4 @@
-"""The fidelity review report as a PDF (WeasyPrint), in Norwegian or English.
+"""The fidelity review report as a PDF, in Norwegian or English.
 
 Everything is loaded up front by a fixed number of queries (scores, indicators, trend), so the
 query count does not depend on the number of participants behind the indicators.
@@ -7,9 +7,7 @@ query count does not depend on the number of participants behind the indicators.
 from __future__ import annotations
 
 import base64
-import logging
 
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,9 +16,7 @@ from fidelity import selectors
 from fidelity.indicators import indicators_for_items
 from fidelity.models import Review
 from ips.charts import bar_chart, line_chart
-
-# WeasyPrint logs every layout step at INFO; keep the application log for what matters.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+from ips.pdf import render_pdf
 
 
 def _data_uri(svg: str) -> str:
@@ -62,11 +58,8 @@ def review_pdf_context(review: Review) -> dict:
 
 
 def review_pdf(*, review: Review, language: str = "nb") -> bytes:
-    from weasyprint import HTML
-
     with translation.override(language):
-        html = render_to_string("fidelity/review_pdf.html", review_pdf_context(review))
-    return HTML(string=html).write_pdf()
+        return render_pdf(template="fidelity/review_pdf.html", context=review_pdf_context(review))
 
 
 def review_pdf_filename(review: Review, language: str = "nb") -> str:

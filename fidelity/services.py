@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from fidelity.indicators import Window, served_participants
 from fidelity.models import ItemScore, Review, ReviewEvent, SampledRecord, Scale
-from fidelity.periods import period_dates, period_normalise
 from ips.access import review_team_ids_for, scope_for
 from ips.accounts.models import Membership, Team, User
 from ips.dates import oslo_today
 from ips.history import acting_as
+from ips.periods import period_dates, period_normalise
 
 SAMPLE_SIZE = 10
 SAMPLE_ACCESS_DAYS = 30

@@ -37,20 +37,13 @@ from ips.accounts.models import Membership, Team, User
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.charts import line_chart
+from ips.forms import add_validation_error
 
 PAGE_SIZE = 25
 
 
 def _require_reviewer_role(user) -> None:
     require(is_leader(user) or is_auditor(user))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -124,7 +117,7 @@ def review_create_view(request):
                 scale=data["scale"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Målingen er opprettet."))
             return redirect("fidelity:review_detail", pk=review.pk)
@@ -202,7 +195,7 @@ def item_score(request, pk, item_pk):
             item_score_save(by=request.user, item_score=score, **form.cleaned_data)
             saved = True
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
             score.refresh_from_db()
     if not request.htmx:
         if saved:
@@ -262,7 +255,7 @@ def review_reopen_view(request, pk):
         try:
             review_reopen(by=request.user, review=review, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Målingen er gjenåpnet."))
             return redirect(review)

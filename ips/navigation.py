@@ -1,12 +1,12 @@
 """The navigation bar and each role's start page, in one place.
 
-Each entry names a URL and the roles that may use it. A feature appears in the menu once its URL
-exists; tests/test_navigation.py checks that every entry resolves once all apps are in place.
+Each entry names a URL and the roles that may use it. A name that does not resolve is an error
+(NoReverseMatch on every signed-in page), never a menu item quietly left out.
 """
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import scope_for
@@ -37,39 +37,28 @@ NAV_ITEMS = (
     NavItem(_("Tilgangslogg"), "audit:log", (Role.LEADER,)),
 )
 
-# Where "home" sends each role, in order of preference for people with several roles.
+# Where "home" sends each role; people with several roles go to the first that is theirs.
 START_PAGES = (
-    (Role.JOB_SPECIALIST, ("dashboards:my_day", "participants:caseload")),
-    (Role.LEADER, ("dashboards:team", "referrals:queue")),
-    (Role.AUDITOR, ("fidelity:review_list",)),
-    (Role.PARTNER, ("dashboards:partner", "referrals:list")),
+    (Role.JOB_SPECIALIST, "dashboards:my_day"),
+    (Role.LEADER, "dashboards:team"),
+    (Role.AUDITOR, "fidelity:review_list"),
+    (Role.PARTNER, "dashboards:partner"),
 )
-
-
-def _reverse_or_none(url_name: str) -> str | None:
-    try:
-        return reverse(url_name)
-    except NoReverseMatch:
-        return None
 
 
 def nav_for(user) -> list[dict]:
     roles = set(scope_for(user).roles)
-    items = []
-    for item in NAV_ITEMS:
-        if roles.intersection(item.roles):
-            url = _reverse_or_none(item.url_name)
-            if url:
-                items.append({"label": item.label, "url": url, "name": item.url_name})
-    return items
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+        for item in NAV_ITEMS
+        if roles.intersection(item.roles)
+    ]
 
 
 def start_url_for(user) -> str | None:
+    """The user's start page, or None for someone with no role (the plain home page)."""
     roles = set(scope_for(user).roles)
-    for role, url_names in START_PAGES:
+    for role, url_name in START_PAGES:
         if role in roles:
-            for url_name in url_names:
-                url = _reverse_or_none(url_name)
-                if url:
-                    return url
+            return reverse(url_name)
     return None

@@ -19,7 +19,8 @@ from employers.selectors import employers_for
 from ips.access import can_edit_participant, can_see_health, is_leader, is_staff_member, require
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
-from ips.forms import StaleObjectError
+from ips.forms import StaleObjectError, add_validation_error
+from ips.pdf import render_pdf
 from participants import services
 from participants.filters import CaseloadFilter
 from participants.forms import (
@@ -65,14 +66,6 @@ def _participant(request, pk, *, what: str, edit: bool = False) -> Participant:
     return participant
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _form_page(request, participant, form, *, title: str, back: str, submit: str, extra=None):
     context = {
         "participant": participant,
@@ -92,7 +85,7 @@ def _event_form_page(request, participant, form, save, *, done: str, title: str,
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, done)
             return redirect(_detail_url(participant))
@@ -200,7 +193,7 @@ def contact_log(request, pk):
             try:
                 services.contact_log(participant=participant, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 if request.htmx:
                     return _contact_saved_response(request, participant, origin)
@@ -237,7 +230,7 @@ def contact_edit(request, pk, contact_pk):
             try:
                 services.contact_update(contact=contact, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(
                     request, _("Kontakten er endret. Tidligere versjon er tatt vare på.")
@@ -341,7 +334,7 @@ def profile(request, pk):
                 form = ProfileForm(post, instance=profile, show_health=show_health)
                 form.is_valid()
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Yrkesprofilen er lagret."))
                 return redirect(reverse("participants:profile", kwargs={"pk": participant.pk}))
@@ -387,7 +380,7 @@ def work_history_add(request, pk):
         try:
             services.work_history_add(participant=participant, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Arbeidserfaringen er lagt til."))
             return redirect(back + "#arbeidserfaring")
@@ -412,7 +405,7 @@ def support_person_add(request, pk):
                 participant=participant, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Personen er lagt til i støttenettverket."))
             return redirect(back + "#stottenettverk")
@@ -445,7 +438,7 @@ def plan(request, pk):
             try:
                 services.plan_save(participant=participant, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, _("Handlingsplanen er lagret."))
                 return redirect(_plan_url(participant))
@@ -474,7 +467,7 @@ def goal_add(request, pk):
         try:
             services.goal_add(participant=participant, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Delmålet er lagt til."))
             return redirect(_plan_url(participant) + "#delmal")
@@ -497,7 +490,7 @@ def goal_edit(request, pk, goal_pk):
         try:
             services.goal_update(goal=goal, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Delmålet er endret."))
             return redirect(_plan_url(participant) + "#delmal")
@@ -540,7 +533,7 @@ def review_add(request, pk):
                 participant=participant, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Gjennomgangen er registrert."))
             return redirect(_plan_url(participant) + "#gjennomganger")
@@ -569,8 +562,6 @@ def review_detail(request, pk, review_pk):
 @login_required
 @require_GET
 def plan_pdf(request, pk):
-    from weasyprint import HTML
-
     participant = participant_get_for_user(
         user=request.user, pk=pk, queryset=participant_for_page(user=request.user, pk=pk)
     )
@@ -582,12 +573,11 @@ def plan_pdf(request, pk):
     )
     plan = ActionPlan.objects.filter(participant=participant).first()
     goals = list(plan.goals.filter(archived_at__isnull=True)) if plan else []
-    html = render_to_string(
-        "participants/actionplan_pdf.html",
-        {"participant": participant, "plan": plan, "goals": goals},
+    pdf = render_pdf(
+        template="participants/actionplan_pdf.html",
+        context={"participant": participant, "plan": plan, "goals": goals},
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="handlingsplan-{participant.pk}.pdf"'
     return response

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import get_in_scope, scope_for
@@ -146,14 +145,6 @@ def team_specialists_by_free_capacity(*, team: Team) -> QuerySet[User]:
         .annotate(free_capacity=Value(team.caseload_limit) - F("active_caseload"))
         .order_by("-free_capacity", "open_referrals", "first_name", "last_name", "pk")
     )
-
-
-def participant_url(pk: int) -> str:
-    """The participant's page, once the participants app names it; its prefix until then."""
-    try:
-        return reverse("participants:detail", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return f"/deltakere/{pk}/"
 
 
 def existing_participant_for(*, referral: Referral) -> Participant | None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +26,7 @@ from ips.access import (
     scope_for,
 )
 from ips.audit.services import access_event_record, access_events_record_many
+from ips.forms import add_validation_error
 from referrals.filters import ReferralFilter
 from referrals.forms import AssignForm, FirstMeetingForm, ReferralForm, WithdrawForm
 from referrals.models import Referral
@@ -32,7 +34,6 @@ from referrals.selectors import (
     add_intake_timing,
     existing_participant_for,
     intake_queue_for,
-    participant_url,
     referral_detail_for,
     referral_events,
     referral_list_for,
@@ -52,15 +53,6 @@ CONFLICT = gettext_lazy(
     "Henvisningen ble endret samtidig av noen andre, eller dataene bryter en regel. "
     "Ingenting ble lagret. Sjekk feltene og prøv igjen."
 )
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: per field where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _can_act_on(user, referral: Referral) -> bool:
@@ -130,7 +122,7 @@ def referral_create(request):
         try:
             referral = referral_submit(by=user, **form.service_kwargs())
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:
@@ -176,12 +168,16 @@ def referral_detail(request, pk):
     if referral.status == Referral.Status.FIRST_MEETING_HELD:
         participant = existing_participant_for(referral=referral)
         if participant is not None:
-            context["participant_link"] = participant_url(participant.pk)
+            context["participant_link"] = reverse(
+                "participants:detail", kwargs={"pk": participant.pk}
+            )
     elif is_open:
         existing = existing_participant_for(referral=referral)
         if existing is not None:
             context["existing_participant"] = existing
-            context["existing_participant_url"] = participant_url(existing.pk)
+            context["existing_participant_url"] = reverse(
+                "participants:detail", kwargs={"pk": existing.pk}
+            )
     return render(request, "referrals/referral_detail.html", context)
 
 
@@ -206,7 +202,7 @@ def referral_assign_view(request, pk):
                 confirm_over_limit=form.cleaned_data["confirm_over_limit"],
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:
@@ -271,7 +267,7 @@ def referral_first_meeting(request, pk):
         except DuplicateParticipantError as error:
             duplicate = error.participant
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:
@@ -288,7 +284,9 @@ def referral_first_meeting(request, pk):
             "referral": referral,
             "form": form,
             "duplicate": duplicate,
-            "duplicate_url": participant_url(duplicate.pk) if duplicate else None,
+            "duplicate_url": reverse("participants:detail", kwargs={"pk": duplicate.pk})
+            if duplicate
+            else None,
         },
     )
 
@@ -312,7 +310,7 @@ def referral_withdraw_view(request, pk):
                 by=user,
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_validation_error(form, error)
         except IntegrityError:
             form.add_error(None, CONFLICT)
         else:

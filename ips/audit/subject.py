@@ -116,9 +116,8 @@ def participant_export_json(participant) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def participant_export_pdf(participant, *, base_url: str) -> bytes:
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
+def participant_export_pdf(participant) -> bytes:
+    from ips.pdf import render_pdf
 
     data = participant_export_data(participant)
     for section in data["sections"]:
@@ -130,10 +129,10 @@ def participant_export_pdf(participant, *, base_url: str) -> bytes:
             ]
             for row in section["rows"]
         ]
-    html = render_to_string(
-        "audit/subject_export_pdf.html", {"data": data, "participant": participant}
+    return render_pdf(
+        template="audit/subject_export_pdf.html",
+        context={"data": data, "participant": participant},
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
 
 
 # --- Retention ------------------------------------------------------------------------------

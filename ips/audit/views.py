@@ -69,9 +69,7 @@ def participant_report_pdf(request, pk):
         action=AccessEvent.Action.EXPORT,
         participant=participant,
     )
-    pdf = participant_access_report_pdf(
-        participant=participant, events=events, base_url=request.build_absolute_uri("/")
-    )
+    pdf = participant_access_report_pdf(participant=participant, events=events)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tilgangsrapport-{participant.pk}.pdf"'
     return response
@@ -160,9 +158,7 @@ def subject_export(request, pk):
                     "application/json",
                 )
             else:
-                body = subject.participant_export_pdf(
-                    participant, base_url=request.build_absolute_uri("/")
-                )
+                body = subject.participant_export_pdf(participant)
                 content_type = "application/pdf"
             response = HttpResponse(body, content_type=content_type)
             response["Content-Disposition"] = (

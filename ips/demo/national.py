@@ -54,10 +54,10 @@ from django.utils import timezone
 
 from employers.models import Employer, EmployerContact
 from fidelity.models import ItemScore, Review, ReviewEvent, Scale
-from fidelity.periods import period_dates, period_for
 from fidelity.scale_loader import scales_ensure_loaded
 from ips.accounts.models import Membership, Organisation, Team, User
 from ips.dates import oslo_today
+from ips.periods import half_year_code, period_dates
 from participants.models import (
     ActionPlan,
     Contact,
@@ -235,9 +235,9 @@ def seed(*, teams: int, stdout) -> str:
     started = time.monotonic()
     today = oslo_today()
     # Two fidelity reviews per team: the last half-year (h = 1) and the current one (h = 2).
-    current = period_for(today)
+    current = half_year_code(today)
     current_start, current_end = period_dates(current)
-    previous = period_for(current_start - dt.timedelta(days=1))
+    previous = half_year_code(current_start - dt.timedelta(days=1))
     previous_start, previous_end = period_dates(previous)
     scales_ensure_loaded()
     params = {

@@ -2,9 +2,6 @@
 critical, the page works at 360 px width without sideways scrolling, and the contact log can be
 used with the keyboard alone.
 
-Pages whose URL does not exist yet are skipped with the reason; at integration they become
-mandatory (remove the skip in `_url_or_skip`).
-
 The tests of this module share one set of data and one signed-in session per persona
 (`signed_in_site` in tests/conftest.py): the data is built and each persona signs in once, not
 once per page.
@@ -14,7 +11,7 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from ips.dates import oslo_today
 from tests.conftest import screenshot
@@ -77,13 +74,6 @@ def a11y_world(signed_in_site):
     return world
 
 
-def _url_or_skip(name, kwargs_from, world):
-    try:
-        return reverse(name, kwargs=kwargs_from(world) if kwargs_from else None)
-    except NoReverseMatch:
-        pytest.skip(f"{name} does not exist yet (page not built)")
-
-
 def blocking_violations(page) -> list[str]:
     results = Axe().run(
         page,
@@ -110,7 +100,7 @@ def assert_still_signed_in(page, username) -> None:
 @pytest.mark.parametrize("key", PAGES)
 def test_page_has_no_serious_axe_violations_and_fits_360px(a11y_world, open_page, key):
     name, username, kwargs_from = PAGES[key]
-    url = _url_or_skip(name, kwargs_from, a11y_world)
+    url = reverse(name, kwargs=kwargs_from(a11y_world) if kwargs_from else None)
     page = open_page(username)
     response = page.goto(url)
     page.wait_for_load_state("networkidle")
@@ -195,14 +185,13 @@ def test_contact_log_dialog_works_with_keyboard_only(a11y_world, open_page):
     from participants.models import Contact
 
     participant = a11y_world.participant
-    url = _url_or_skip("participants:detail", lambda w: {"pk": participant.pk}, a11y_world)
+    url = reverse("participants:detail", kwargs={"pk": participant.pk})
     page = open_page("spesialist")
     page.goto(url)
     page.wait_for_load_state("networkidle")
     assert_still_signed_in(page, "spesialist")
     dialog_id = _contact_dialog_id(page)
-    if not dialog_id:
-        pytest.skip("The participant page has no contact-log dialog yet.")
+    assert dialog_id, "The participant page has no contact-log dialog."
     before = Contact.objects.filter(participant=participant).count()
 
     # Tab from the top of the page to the button that opens the dialog, then press Enter.

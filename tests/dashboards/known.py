@@ -22,7 +22,7 @@ Expected for team A, Q2 2025:
 
 import datetime as dt
 
-from dashboards.measures import Period
+from ips.periods import Period
 from participants.models import Participant, ParticipantStatusEvent
 from referrals.models import Referral
 from tests.factories import (

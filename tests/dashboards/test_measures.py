@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dashboards import measures
-from dashboards.measures import Period
+from ips.periods import Period
 from participants.models import Participant, ParticipantStatusEvent
 from tests.dashboards import known
 from tests.factories import EducationEpisodeFactory, JobFactory, ParticipantFactory, TeamFactory

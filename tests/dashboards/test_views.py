@@ -84,7 +84,7 @@ def test_bad_period_shows_a_field_message_and_keeps_the_remembered_one(
 
 
 def test_default_period_is_the_current_quarter(world, leader_client):
-    from dashboards import periods
+    from ips import periods
     from ips.dates import oslo_today
 
     html = _text(leader_client.get(reverse("dashboards:team")))

@@ -26,8 +26,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from deadlines.engine import scan
-from fidelity.periods import period_for
 from ips.dates import oslo_today
+from ips.periods import half_year_code
 from referrals.models import Referral, ReferralEvent
 from tests.conftest import ARTIFACTS, browser_login, screenshot
 from tests.factories import valid_national_id
@@ -328,7 +328,7 @@ def leader_sees_the_team_dashboard(page) -> None:
 
 def auditor_scores_and_downloads_the_review(page) -> bytes:
     _sign_in_as(page, "revisor")
-    period = period_for(oslo_today())
+    period = half_year_code(oslo_today())
     _nav(page, "Kvalitetsmåling")
     page.get_by_role("link", name="Ny måling").click()
     page.get_by_label("Periode").fill(period)

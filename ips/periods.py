@@ -1,19 +1,34 @@
-"""Reporting periods: quarters, half-years, years and custom ranges, with Norwegian labels."""
+"""Reporting periods, one definition for every app: quarters, half-years, years and custom ranges
+with Norwegian labels (the dashboards' period picker), and the codes fidelity reviews are filed
+under: '2026-H1' (half year, the usual IPS rhythm) or '2026-Q3' (quarter)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-
-from dashboards.measures import Period
 
 QUARTER = "quarter"
 HALF = "half"
 YEAR = "year"
 CUSTOM = "custom"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days `start` to `end`, both inclusive."""
+
+    start: dt.date
+    end: dt.date
+    label: str = ""
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("Period end before start")
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -79,3 +94,29 @@ def period_for(*, kind: str, year=None, number=None, start=None, end=None) -> Pe
     if kind == YEAR:
         return whole_year(year)
     return custom(start, end)
+
+
+# --- Period codes ('2026-H1', '2026-Q3') -----------------------------------------------------------
+
+_CODE_RE = re.compile(r"^(?P<year>20\d\d)-(?P<kind>[HQ])(?P<n>[1-4])$")
+
+
+def period_normalise(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def period_dates(code: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day of the period a code names, or None when the text is not a valid code."""
+    match = _CODE_RE.match(period_normalise(code))
+    if not match:
+        return None
+    year, kind, n = int(match["year"]), match["kind"], int(match["n"])
+    if kind == "H" and n > 2:
+        return None
+    period = half_year(year, n) if kind == "H" else quarter(year, n)
+    return period.start, period.end
+
+
+def half_year_code(day: dt.date) -> str:
+    """The code of the half-year a date falls in ('2026-H1')."""
+    return f"{day.year}-H{1 if day.month <= 6 else 2}"
