@@ -66,7 +66,8 @@ def test_auditor_scores_a_review_with_suggestions_finalises_and_downloads_the_pd
     assert str(expected_total) in total_text
     band = page.get_by_test_id("review-band").inner_text()
 
-    with page.expect_download() as download_info:
+    # WeasyPrint takes seconds on a loaded CI machine: wait longer than the default 10 s.
+    with page.expect_download(timeout=60_000) as download_info:
         page.get_by_role("link", name="Last ned PDF (norsk)").click()
     ARTIFACTS.mkdir(exist_ok=True)
     pdf_path = ARTIFACTS / "fidelity-review.pdf"
