@@ -1,14 +1,30 @@
-"""The "who has looked at my record" report as a PDF for the person (WeasyPrint)."""
+"""The "who has looked at my record" report as a PDF for the person (WeasyPrint).
+
+The PDF lists the grouped lines (per day, person, role, organisation and kind of access), so its
+size follows the number of lines, not of events. Up to `INLINE_LINES` lines it is made while
+the leader waits; beyond that a Celery task makes it (`ips.audit.tasks`) and a page shows
+progress until it is ready.
+"""
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+
+INLINE_LINES = 400
 
 
-def participant_access_report_pdf(*, participant, events, base_url: str) -> bytes:
+def participant_access_report_pdf(
+    *, participant, groups, base_url: str | None = None, language: str | None = None
+) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(
-        "audit/participant_report_pdf.html",
-        {"participant": participant, "events": events, "generated": timezone.localtime()},
-    )
+    with translation.override(language or translation.get_language()):
+        html = render_to_string(
+            "audit/participant_report_pdf.html",
+            {
+                "participant": participant,
+                "groups": groups,
+                "generated": timezone.localtime(),
+                "LANGUAGE_CODE": translation.get_language(),
+            },
+        )
     return HTML(string=html, base_url=base_url).write_pdf()
