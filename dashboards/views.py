@@ -92,7 +92,7 @@ def my_day(request):
 
     shown = {p.pk: p for p in quiet} | {g.plan.participant.pk: g.plan.participant for g in goals}
     access_events_record_many(
-        request=request, what=_("Min dag: oversikt"), participants=shown.values()
+        request=request, what=AccessEvent.What.MY_DAY, participants=shown.values()
     )
 
     return render(
@@ -284,7 +284,7 @@ def partner(request):
     referrals = Paginator(selectors.partner_referrals(user=request.user), REFERRALS_PER_PAGE)
     page = referrals.get_page(request.GET.get("page"))
     access_events_record_many(
-        request=request, what=_("Samarbeid: status for egne henvisninger"), referrals=page
+        request=request, what=AccessEvent.What.PARTNER_REFERRALS, referrals=page
     )
     return render(
         request,
@@ -317,7 +317,7 @@ def partner_export(request):
         referrals = list(selectors.partner_referrals(user=request.user))
         access_events_record_many(
             request=request,
-            what=_("Samarbeid: eksport av egne henvisninger"),
+            what=AccessEvent.What.PARTNER_EXPORT,
             referrals=referrals,
             action=AccessEvent.Action.EXPORT,
         )

@@ -15,6 +15,7 @@ from deadlines.models import Alert
 from deadlines.rules import rule_title
 from deadlines.selectors import alert_get_for_user
 from ips.access import is_leader, is_staff_member, require
+from ips.audit.models import AccessEvent
 from ips.audit.services import access_events_record_many
 
 PAGE_SIZE = 25
@@ -55,7 +56,7 @@ def _log_reads(request, alerts) -> None:
     if participant_ids or referral_ids:
         access_events_record_many(
             request=request,
-            what="varselliste",
+            what=AccessEvent.What.ALERT_LIST,
             participants=[SimpleNamespace(pk=pk) for pk in participant_ids],
             referrals=[SimpleNamespace(pk=pk) for pk in referral_ids],
         )

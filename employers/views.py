@@ -22,6 +22,7 @@ from employers.forms import (
 from employers.models import EmployerContact, JobOpening
 from employers.selectors import employer_get_for_user, employers_for, job_opening_get_for_user
 from ips.access import can_edit_employer, is_staff_member, require, staff_teams_for
+from ips.audit.models import AccessEvent
 from ips.audit.services import access_events_record_many
 from ips.forms import add_validation_error
 
@@ -51,9 +52,11 @@ def _chosen_team(request):
     return teams[0], teams
 
 
-def _log_people_shown(request, what: str, people) -> None:
+def _log_people_shown(request, what: AccessEvent.What, people, detail: str = "") -> None:
     unique = {p.pk: p for p in people}
-    access_events_record_many(request=request, what=what, participants=unique.values())
+    access_events_record_many(
+        request=request, what=what, detail=detail, participants=unique.values()
+    )
 
 
 # --- Register ----------------------------------------------------------------------------------
@@ -138,7 +141,7 @@ def employer_detail(request, pk):
     people = [p for c in page_obj for p in c.visible_people]
     people += [job.participant for job in detail.hires]
     people += [p for o in detail.openings for p in o.visible_people]
-    _log_people_shown(request, f"Arbeidsgiver: {employer.name}", people)
+    _log_people_shown(request, AccessEvent.What.EMPLOYER, people, employer.name)
     return render(
         request,
         "employers/employer_detail.html",
@@ -200,7 +203,7 @@ def contact_create(request, pk):
                 url = reverse("employers:opening_create", args=[employer.pk])
                 return redirect(f"{url}?kontakt={contact.pk}")
             return redirect("employers:detail", pk=employer.pk)
-    _log_people_shown(request, f"Logg kontakt: {employer.name}", choices)
+    _log_people_shown(request, AccessEvent.What.EMPLOYER_CONTACT_FORM, choices, employer.name)
     return render(
         request, "employers/employercontact_form.html", {"form": form, "employer": employer}
     )
@@ -215,7 +218,9 @@ def employer_log(request):
     chosen = next((u for u in specialists if str(u.pk) == wanted), None)
     qs = selectors.employer_log(user=request.user, specialist_id=chosen.pk if chosen else None)
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    _log_people_shown(request, "Arbeidsgiverlogg", [p for c in page_obj for p in c.visible_people])
+    _log_people_shown(
+        request, AccessEvent.What.EMPLOYER_LOG, [p for c in page_obj for p in c.visible_people]
+    )
     return render(
         request,
         "employers/employercontact_list.html",
@@ -245,7 +250,7 @@ def opening_create(request, pk):
         else:
             messages.success(request, _("Den ledige stillingen er registrert."))
             return redirect("employers:detail", pk=employer.pk)
-    _log_people_shown(request, f"Ny ledig stilling: {employer.name}", choices)
+    _log_people_shown(request, AccessEvent.What.OPENING_NEW, choices, employer.name)
     return render(request, "employers/jobopening_form.html", {"form": form, "employer": employer})
 
 
@@ -258,7 +263,9 @@ def opening_list(request):
         status = JobOpening.Status.OPEN
     qs = selectors.job_opening_list(user=request.user, status=status)
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    _log_people_shown(request, "Ledige stillinger", [p for o in page_obj for p in o.visible_people])
+    _log_people_shown(
+        request, AccessEvent.What.OPENINGS, [p for o in page_obj for p in o.visible_people]
+    )
     return render(
         request,
         "employers/jobopening_list.html",
@@ -293,7 +300,7 @@ def weekly(request):
     view = selectors.weekly_view(user=request.user, team=team)
     _log_people_shown(
         request,
-        "Jobbutvikling (ukesoversikt)",
+        AccessEvent.What.JOB_DEVELOPMENT_WEEK,
         [p for o in view.openings for p in o.visible_people],
     )
     return render(

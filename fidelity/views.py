@@ -173,7 +173,7 @@ def review_detail(request, pk):
     if context["sample"]:
         access_events_record_many(
             request=request,
-            what="fidelity sample list",
+            what=AccessEvent.What.FIDELITY_SAMPLE,
             participants=[record.participant for record in context["sample"]],
         )
     return render(request, "fidelity/review_detail.html", context)
@@ -290,7 +290,10 @@ def review_pdf_view(request, pk):
         language = "nb"
     pdf = review_pdf(review=review, language=language)
     access_event_record(
-        request=request, what=f"fidelity review PDF {review.pk}", action=AccessEvent.Action.EXPORT
+        request=request,
+        what=AccessEvent.What.FIDELITY_REVIEW_PDF,
+        detail=str(review.pk),
+        action=AccessEvent.Action.EXPORT,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -351,7 +354,10 @@ def export_download(request, pk):
         raise Http404
     # The ZIP holds no participant data (scores and texts only), but an export is an export.
     access_event_record(
-        request=request, what=f"fidelity export {export.period}", action=AccessEvent.Action.EXPORT
+        request=request,
+        what=AccessEvent.What.FIDELITY_EXPORT,
+        detail=export.period,
+        action=AccessEvent.Action.EXPORT,
     )
     return FileResponse(
         export.file.open("rb"),

@@ -34,6 +34,9 @@ class Scope:
     leader_team_ids: frozenset[int]
     auditor_team_ids: frozenset[int]
     partner_org_ids: frozenset[int]
+    # The organisation the user works for (a team's host, or the partner organisation), for
+    # the access log; None when there is none or the memberships name several.
+    organisation_id: int | None = None
 
     @property
     def staff_team_ids(self) -> frozenset[int]:
@@ -66,15 +69,19 @@ def scope_for(user: Any) -> Scope:
         return cached
     by_role: dict[str, set[int]] = {role: set() for role in Role.values}
     rows = Membership.objects.filter(user=user, ended_at__isnull=True).values_list(
-        "role", "team_id", "organisation_id"
+        "role", "team_id", "organisation_id", "team__host_organisation_id"
     )
-    for role, team_id, organisation_id in rows:
+    organisations: set[int] = set()
+    for role, team_id, organisation_id, host_id in rows:
         by_role[role].add(organisation_id if role == Role.PARTNER else team_id)
+        if organisation_id or host_id:
+            organisations.add(organisation_id or host_id)
     scope = Scope(
         specialist_team_ids=frozenset(by_role[Role.JOB_SPECIALIST]),
         leader_team_ids=frozenset(by_role[Role.LEADER]),
         auditor_team_ids=frozenset(by_role[Role.AUDITOR]),
         partner_org_ids=frozenset(by_role[Role.PARTNER]),
+        organisation_id=next(iter(organisations)) if len(organisations) == 1 else None,
     )
     user._ips_scope = scope  # one read per request: the user object lives as long as it
     return scope

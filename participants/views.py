@@ -53,7 +53,7 @@ from reports.timeline import participant_timeline
 CASELOAD_PAGE_SIZE = 25
 
 
-def _participant(request, pk, *, what: str, edit: bool = False) -> Participant:
+def _participant(request, pk, *, what: AccessEvent.What, edit: bool = False) -> Participant:
     """The participant if the user may see it (else 404), 403 for edits without the right to
     edit, and the read (or change) written to the access log."""
     participant = participant_get_for_user(
@@ -115,7 +115,7 @@ def caseload(request):
     rows = list(page.object_list)
     for row in rows:
         row.days_since_contact = days_since(row.last_contact_date)
-    access_events_record_many(request=request, what="caseload", participants=rows)
+    access_events_record_many(request=request, what=AccessEvent.What.CASELOAD, participants=rows)
     return render(
         request,
         "participants/participant_caseload.html",
@@ -129,7 +129,7 @@ def caseload(request):
 @login_required
 @require_GET
 def detail(request, pk):
-    participant = _participant(request, pk, what="participant page")
+    participant = _participant(request, pk, what=AccessEvent.What.PARTICIPANT_PAGE)
     try:
         pages = int(request.GET.get("vis", "1"))
     except ValueError:
@@ -185,7 +185,7 @@ def _contact_saved_response(request, participant, origin: str):
 
 @login_required
 def contact_log(request, pk):
-    participant = _participant(request, pk, what="contact log", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.CONTACT_LOG, edit=True)
     origin = request.GET.get("fra", "detail")
     if request.method == "POST":
         form = ContactForm(request.POST)
@@ -218,7 +218,7 @@ def contact_log(request, pk):
 
 @login_required
 def contact_edit(request, pk, contact_pk):
-    participant = _participant(request, pk, what="contact edit", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.CONTACT_EDIT, edit=True)
     contact = participant.contacts.filter(pk=contact_pk).first()
     if contact is None:
         from django.http import Http404
@@ -302,7 +302,7 @@ def _profile_context(request, participant, profile, form, conflict=None):
 
 @login_required
 def profile(request, pk):
-    participant = _participant(request, pk, what="vocational profile")
+    participant = _participant(request, pk, what=AccessEvent.What.VOCATIONAL_PROFILE)
     profile = VocationalProfile.objects.filter(participant=participant).first()
     show_health = can_see_health(request.user, participant)
     conflict = None
@@ -373,7 +373,7 @@ def _display(profile, name: str) -> str:
 
 @login_required
 def work_history_add(request, pk):
-    participant = _participant(request, pk, what="vocational profile", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.VOCATIONAL_PROFILE, edit=True)
     back = reverse("participants:profile", kwargs={"pk": participant.pk})
     form = WorkHistoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -396,7 +396,7 @@ def work_history_add(request, pk):
 
 @login_required
 def support_person_add(request, pk):
-    participant = _participant(request, pk, what="vocational profile", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.VOCATIONAL_PROFILE, edit=True)
     back = reverse("participants:profile", kwargs={"pk": participant.pk})
     form = SupportPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -428,7 +428,7 @@ def _plan_url(participant) -> str:
 
 @login_required
 def plan(request, pk):
-    participant = _participant(request, pk, what="action plan")
+    participant = _participant(request, pk, what=AccessEvent.What.ACTION_PLAN)
     plan = ActionPlan.objects.filter(participant=participant).first()
     can_edit = can_edit_participant(request.user, participant)
     form = PlanForm(request.POST if request.method == "POST" else None, instance=plan)
@@ -461,7 +461,7 @@ def plan(request, pk):
 
 @login_required
 def goal_add(request, pk):
-    participant = _participant(request, pk, what="action plan", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.ACTION_PLAN, edit=True)
     form = GoalForm(request.POST or None, prefix="goal")
     if request.method == "POST" and form.is_valid():
         try:
@@ -483,7 +483,7 @@ def goal_add(request, pk):
 
 @login_required
 def goal_edit(request, pk, goal_pk):
-    participant = _participant(request, pk, what="action plan", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.ACTION_PLAN, edit=True)
     goal = _child_or_404(participant, "goal", goal_pk)
     form = GoalForm(request.POST or None, instance=goal, prefix="goal")
     if request.method == "POST" and form.is_valid():
@@ -525,7 +525,7 @@ def _child_or_404(participant, kind: str, pk):
 
 @login_required
 def review_add(request, pk):
-    participant = _participant(request, pk, what="action plan review", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.ACTION_PLAN_REVIEW, edit=True)
     form = PlanReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -550,7 +550,7 @@ def review_add(request, pk):
 @login_required
 @require_GET
 def review_detail(request, pk, review_pk):
-    participant = _participant(request, pk, what="action plan review")
+    participant = _participant(request, pk, what=AccessEvent.What.ACTION_PLAN_REVIEW)
     review = _child_or_404(participant, "review", review_pk)
     return render(
         request,
@@ -567,7 +567,7 @@ def plan_pdf(request, pk):
     )
     access_event_record(
         request=request,
-        what="action plan PDF",
+        what=AccessEvent.What.ACTION_PLAN_PDF,
         participant=participant,
         action=AccessEvent.Action.EXPORT,
     )
@@ -588,7 +588,7 @@ def plan_pdf(request, pk):
 
 @login_required
 def job_start(request, pk):
-    participant = _participant(request, pk, what="job start", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.JOB_START, edit=True)
     employers = employers_for(request.user).filter(archived_at__isnull=True).order_by("name")
     return _event_form_page(
         request,
@@ -603,7 +603,7 @@ def job_start(request, pk):
 
 @login_required
 def job_end(request, pk, job_pk):
-    participant = _participant(request, pk, what="job end", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.JOB_END, edit=True)
     job = _child_or_404(participant, "job", job_pk)
     return _event_form_page(
         request,
@@ -619,7 +619,7 @@ def job_end(request, pk, job_pk):
 
 @login_required
 def education_start(request, pk):
-    participant = _participant(request, pk, what="education", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.EDUCATION, edit=True)
     return _event_form_page(
         request,
         participant,
@@ -633,7 +633,7 @@ def education_start(request, pk):
 
 @login_required
 def education_end(request, pk, education_pk):
-    participant = _participant(request, pk, what="education", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.EDUCATION, edit=True)
     episode = _child_or_404(participant, "education", education_pk)
     return _event_form_page(
         request,
@@ -648,7 +648,7 @@ def education_end(request, pk, education_pk):
 
 @login_required
 def status_change(request, pk):
-    participant = _participant(request, pk, what="status", edit=True)
+    participant = _participant(request, pk, what=AccessEvent.What.STATUS, edit=True)
     return _event_form_page(
         request,
         participant,

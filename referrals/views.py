@@ -25,6 +25,7 @@ from ips.access import (
     require,
     scope_for,
 )
+from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.forms import add_validation_error
 from referrals.filters import ReferralFilter
@@ -77,7 +78,7 @@ def referral_list(request):
     rows = list(page_obj.object_list)
     for referral in rows:
         referral.show_details = referral.team_id in scope.staff_team_ids
-    access_events_record_many(request=request, what="Henvisningsliste", referrals=rows)
+    access_events_record_many(request=request, what=AccessEvent.What.REFERRAL_LIST, referrals=rows)
     return render(
         request,
         "referrals/referral_list.html",
@@ -100,7 +101,7 @@ def intake_queue(request):
         request.GET.get("page")
     )
     rows = add_intake_timing(page_obj.object_list)
-    access_events_record_many(request=request, what="Inntakskø", referrals=rows)
+    access_events_record_many(request=request, what=AccessEvent.What.INTAKE_QUEUE, referrals=rows)
     return render(
         request,
         "referrals/referral_queue.html",
@@ -145,13 +146,15 @@ def referral_detail(request, pk):
     events = referral_events(referral=referral)
     if not can_see_referral_details(user, referral):
         # The referring partner: name, status and dates. Nothing of the contents.
-        access_event_record(request=request, what="Henvisningsstatus", referral=referral)
+        access_event_record(
+            request=request, what=AccessEvent.What.REFERRAL_STATUS, referral=referral
+        )
         return render(
             request,
             "referrals/referral_status.html",
             {"referral": referral, "events": events},
         )
-    access_event_record(request=request, what="Henvisning med helseopplysninger", referral=referral)
+    access_event_record(request=request, what=AccessEvent.What.REFERRAL_DETAIL, referral=referral)
     is_open = referral.status in Referral.OPEN_STATUSES
     if is_open:
         add_intake_timing([referral])

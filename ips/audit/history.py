@@ -36,7 +36,8 @@ class Entry:
 
 
 def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:
-    """Newest first. Two queries: the history rows (with their context) and the users named."""
+    """Newest first. Queries: the history rows (with their context), the users named, and one
+    per related model whose values are shown by name («Team #1» → the team's name)."""
     rows = list(obj.history.select_related("pgh_context").order_by("pgh_id"))
     model = type(obj)
     fields = (
@@ -48,7 +49,15 @@ def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:
         if rows
         else []
     )
-    fields = [f for f in fields if f.name not in hidden_fields]
+    # The entry's own time says when; "created at"/"updated at" would only repeat it.
+    fields = [
+        f
+        for f in fields
+        if f.name not in hidden_fields
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]
+    related = _related_names(fields, rows)
     user_ids = {
         (row.pgh_context.metadata or {}).get("user") for row in rows if row.pgh_context_id
     } - {None}
@@ -65,7 +74,11 @@ def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:
             if previous is None and after in (None, ""):
                 continue
             changes.append(
-                Change(str(field.verbose_name), _display(field, before), _display(field, after))
+                Change(
+                    str(field.verbose_name),
+                    _display(field, before, related),
+                    _display(field, after, related),
+                )
             )
         metadata = (row.pgh_context.metadata or {}) if row.pgh_context_id else {}
         who = names.get(metadata.get("user"), "") or _who_without_user(metadata)
@@ -93,7 +106,23 @@ def _who_without_user(metadata: dict) -> str:
     return "–"
 
 
-def _display(field, value) -> str:
+def _related_names(fields, rows) -> dict:
+    """{(related model, pk): str(object)} for every foreign-key value in the rows, one query
+    per related model."""
+    wanted: dict = {}
+    for field in fields:
+        if field.is_relation and field.many_to_one:
+            ids = {getattr(row, field.attname) for row in rows} - {None}
+            wanted.setdefault(field.related_model, set()).update(ids)
+    names = {}
+    for model, ids in wanted.items():
+        if ids:
+            for related in model._base_manager.filter(pk__in=ids):
+                names[(model, related.pk)] = str(related)
+    return names
+
+
+def _display(field, value, related=None) -> str:
     if value is None or value == "":
         return "–"
     if field.choices:
@@ -105,5 +134,6 @@ def _display(field, value) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     if field.is_relation:
-        return f"#{value}"
+        # A record since removed from the database keeps its number.
+        return (related or {}).get((field.related_model, value), f"#{value}")
     return str(value)

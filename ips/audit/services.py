@@ -3,11 +3,18 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
 
 from ips.access import scope_for
-from ips.audit.models import AccessEvent
+from ips.accounts.models import User
+from ips.audit.models import AccessEvent, AccessReportExport
+from ips.audit.pdf import participant_access_report_pdf
+from ips.audit.selectors import access_groups, participant_access_groups
+from ips.history import acting_as
 from ips.http import client_ip
 
 
@@ -15,18 +22,22 @@ def _event(
     request: HttpRequest,
     *,
     action: str,
-    what: str,
+    what: AccessEvent.What,
+    detail: str = "",
     participant_id: int | None = None,
     referral_id: int | None = None,
 ) -> AccessEvent:
     user = request.user if request.user.is_authenticated else None
+    scope = scope_for(user)
     return AccessEvent(
         user=user,
-        role=",".join(scope_for(user).roles) if user else "",
+        role=",".join(scope.roles) if user else "",
+        organisation_id=scope.organisation_id,
         action=action,
         participant_id=participant_id,
         referral_id=referral_id,
-        what=what[:200],
+        what=AccessEvent.What(what),
+        detail=str(detail)[:200],
         path=request.get_full_path()[:500],
         ip_address=client_ip(request),
     )
@@ -35,7 +46,8 @@ def _event(
 def access_event_record(
     *,
     request: HttpRequest,
-    what: str,
+    what: AccessEvent.What,
+    detail: str = "",
     action: str = AccessEvent.Action.VIEW,
     participant: Model | None = None,
     referral: Model | None = None,
@@ -44,6 +56,7 @@ def access_event_record(
         request,
         action=action,
         what=what,
+        detail=detail,
         participant_id=getattr(participant, "pk", None),
         referral_id=getattr(referral, "pk", None),
     )
@@ -54,7 +67,8 @@ def access_event_record(
 def access_events_record_many(
     *,
     request: HttpRequest,
-    what: str,
+    what: AccessEvent.What,
+    detail: str = "",
     participants: Iterable[Model] = (),
     referrals: Iterable[Model] = (),
     participant_ids: Iterable[int] = (),
@@ -62,11 +76,52 @@ def access_events_record_many(
 ) -> None:
     """One INSERT for a list page: one row per participant/referral shown on the page."""
     ids = [p.pk for p in participants] + list(participant_ids)
-    events = [_event(request, action=action, what=what, participant_id=pk) for pk in ids] + [
-        _event(request, action=action, what=what, referral_id=r.pk) for r in referrals
+    common = {"action": action, "what": what, "detail": detail}
+    events = [_event(request, participant_id=pk, **common) for pk in ids] + [
+        _event(request, referral_id=r.pk, **common) for r in referrals
     ]
     if events:
         AccessEvent.objects.bulk_create(events)
+
+
+def access_report_export_start(
+    *, participant: Model, language: str, by: User, schedule
+) -> AccessReportExport:
+    """A large access report PDF: the row the progress page follows, and the Celery task
+    (`schedule(export_id)`) started once the row is committed."""
+    with acting_as(by):
+        export = AccessReportExport.objects.create(
+            requested_by=by, participant=participant, language=language
+        )
+    transaction.on_commit(lambda: schedule(export.pk))
+    return export
+
+
+def access_report_export_build(export: AccessReportExport) -> AccessReportExport:
+    """Read the grouped lines, render them and save the file, noting progress as it goes."""
+    with acting_as(export.requested_by, via="access report PDF"):
+
+        def progress(percent: int, **more) -> None:
+            AccessReportExport.objects.filter(pk=export.pk).update(percent=percent, **more)
+
+        progress(5, status=AccessReportExport.Status.RUNNING)
+        groups = access_groups(participant_access_groups(participant=export.participant))
+        progress(30, lines=len(groups))
+        pdf = participant_access_report_pdf(
+            participant=export.participant, groups=groups, language=export.language
+        )
+        progress(90)
+        export.refresh_from_db()
+        export.file.save(
+            f"tilgangsrapport-{export.participant_id}-{export.pk}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
+        export.status = AccessReportExport.Status.DONE
+        export.percent = 100
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "status", "percent", "finished_at"])
+    return export
 
 
 def unusual_access_report_send(*, days: int = 7) -> dict[str, int]:
@@ -93,15 +148,40 @@ def unusual_access_report_send(*, days: int = 7) -> dict[str, int]:
         ).values_list("user__email", flat=True)
         recipients = [email for email in leaders if email]
         if recipients:
+            subject, message = _unusual_access_mail(team=team.name, findings=findings, days=days)
             send_mail(
-                subject=f"Uvanlig tilgang i {team.name}: {findings} funn siste uke",
-                message=(
-                    f"Tilgangsloggen for {team.name} har {findings} funn siste {days} dager "
-                    "(lesing utenfor egen portefølje, eller mange journaler på kort tid).\n"
-                    "Logg inn og se «Tilgangslogg» → «Uvanlig tilgang»."
-                ),
+                subject=subject,
+                message=message,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,
             )
         sent[team.name] = findings
     return sent
+
+
+def _unusual_access_mail(*, team: str, findings: int, days: int) -> tuple[str, str]:
+    """Users have no stored language, so the e-mail is in Norwegian with English below (the
+    subject in both). The texts are the .po's, like the rest of the UI."""
+    from django.utils import translation
+    from django.utils.translation import gettext, ngettext
+
+    def texts(language: str) -> tuple[str, str]:
+        with translation.override(language):
+            subject = ngettext(
+                "Uvanlig tilgang i %(team)s: %(n)s funn siste uke",
+                "Uvanlig tilgang i %(team)s: %(n)s funn siste uke",
+                findings,
+            ) % {"team": team, "n": findings}
+            body = ngettext(
+                "Tilgangsloggen for %(team)s har %(n)s funn siste %(days)s dager "
+                "(lesing utenfor egen portefølje, eller mange journaler på kort tid).",
+                "Tilgangsloggen for %(team)s har %(n)s funn siste %(days)s dager "
+                "(lesing utenfor egen portefølje, eller mange journaler på kort tid).",
+                findings,
+            ) % {"team": team, "n": findings, "days": days}
+            body += "\n" + gettext("Logg inn og se «Tilgangslogg» → «Uvanlig tilgang».")
+        return subject, body
+
+    nb_subject, nb_body = texts("nb")
+    en_subject, en_body = texts("en")
+    return f"{nb_subject} / {en_subject}", f"{nb_body}\n\n(English)\n{en_body}"

@@ -187,6 +187,6 @@ def participant_anonymise(*, participant, now: dt.datetime) -> int:
             role="system",
             action=AccessEvent.Action.CHANGE,
             participant=participant,
-            what="Anonymisert: lagringstiden er ute",
+            what=AccessEvent.What.ANONYMISED,
         )
     return changed

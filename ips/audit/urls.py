@@ -11,4 +11,10 @@ urlpatterns = [
     path("historikk/<slug:kind>/<int:pk>/", views.history, name="history"),
     path("deltaker/<int:pk>/innsyn/", views.subject_export, name="subject_export"),
     path("deltaker/<int:pk>/pdf/", views.participant_report_pdf, name="participant_report_pdf"),
+    path("rapport/<int:pk>/", views.participant_report_export, name="participant_report_export"),
+    path(
+        "rapport/<int:pk>/last-ned/",
+        views.participant_report_export_download,
+        name="participant_report_export_download",
+    ),
 ]

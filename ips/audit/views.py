@@ -2,21 +2,27 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ips.access import is_leader, require, scope_for
+from ips.access import get_in_scope, is_leader, require, scope_for
 from ips.accounts import throttle
 from ips.audit import selectors, subject
 from ips.audit.forms import AccessLogSearchForm, SubjectExportForm
 from ips.audit.history import history_entries
-from ips.audit.models import AccessEvent
-from ips.audit.pdf import participant_access_report_pdf
-from ips.audit.services import access_event_record, access_events_record_many
+from ips.audit.models import AccessEvent, AccessReportExport
+from ips.audit.pdf import INLINE_LINES, participant_access_report_pdf
+from ips.audit.services import (
+    access_event_record,
+    access_events_record_many,
+    access_report_export_start,
+)
+from ips.audit.tasks import access_report_pdf_run
 from ips.http import client_ip
 from participants.selectors import participant_get_for_user
 from reports import record_history
@@ -34,7 +40,7 @@ def access_log(request):
     events = selectors.access_events_search(user=request.user, **filters)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = {e.participant for e in page.object_list if e.participant_id}
-    access_events_record_many(request=request, what="Tilgangslogg", participants=shown)
+    access_events_record_many(request=request, what=AccessEvent.What.ACCESS_LOG, participants=shown)
     return render(request, "audit/accessevent_list.html", {"form": form, "page_obj": page})
 
 
@@ -47,32 +53,88 @@ def _report_participant(request, pk):
 @require_GET
 @login_required
 def participant_report(request, pk):
-    """Who has looked at this person's record: for answering the person's own request."""
+    """Who has looked at this person's record: for answering the person's own request. Grouped
+    per day, person, role, organisation and kind of access; paginated."""
     participant = _report_participant(request, pk)
-    events = list(selectors.participant_access_report(participant=participant))
-    access_event_record(request=request, what="Tilgangsrapport", participant=participant)
+    paginator = Paginator(selectors.participant_access_groups(participant=participant), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    groups = selectors.access_groups(page.object_list)  # read before this view is logged
+    access_event_record(
+        request=request, what=AccessEvent.What.ACCESS_REPORT, participant=participant
+    )
     return render(
         request,
         "audit/participant_report.html",
-        {"participant": participant, "events": events},
+        {"participant": participant, "page_obj": page, "groups": groups},
     )
 
 
 @require_GET
 @login_required
 def participant_report_pdf(request, pk):
+    """The report as a PDF: made at once when it is short, else in the background."""
     participant = _report_participant(request, pk)
-    events = list(selectors.participant_access_report(participant=participant))
+    groups_qs = selectors.participant_access_groups(participant=participant)
+    if groups_qs[: INLINE_LINES + 1].count() > INLINE_LINES:
+        export = access_report_export_start(
+            participant=participant,
+            language=get_language(),
+            by=request.user,
+            schedule=access_report_pdf_run.delay,
+        )
+        return redirect("audit:participant_report_export", pk=export.pk)
     access_event_record(
         request=request,
-        what="Tilgangsrapport (PDF)",
+        what=AccessEvent.What.ACCESS_REPORT_PDF,
         action=AccessEvent.Action.EXPORT,
         participant=participant,
     )
-    pdf = participant_access_report_pdf(participant=participant, events=events)
+    pdf = participant_access_report_pdf(
+        participant=participant, groups=selectors.access_groups(groups_qs)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tilgangsrapport-{participant.pk}.pdf"'
     return response
+
+
+def _report_export(request, pk) -> AccessReportExport:
+    """The leader's own background report, while they still lead the participant's team."""
+    export = get_in_scope(
+        AccessReportExport.objects.filter(requested_by=request.user).select_related("participant"),
+        pk,
+    )
+    _report_participant(request, export.participant_id)
+    return export
+
+
+@require_GET
+@login_required
+def participant_report_export(request, pk):
+    export = _report_export(request, pk)
+    template = "audit/participant_report_export.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, {"export": export, "participant": export.participant})
+
+
+@require_GET
+@login_required
+def participant_report_export_download(request, pk):
+    export = _report_export(request, pk)
+    if export.status != AccessReportExport.Status.DONE or not export.file:
+        raise Http404
+    access_event_record(
+        request=request,
+        what=AccessEvent.What.ACCESS_REPORT_PDF,
+        action=AccessEvent.Action.EXPORT,
+        participant=export.participant,
+    )
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"tilgangsrapport-{export.participant_id}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require_GET
@@ -93,7 +155,7 @@ def unusual(request):
     if participants:
         access_events_record_many(
             request=request,
-            what="Uvanlig tilgang",
+            what=AccessEvent.What.UNUSUAL_ACCESS,
             participant_ids=participants,
         )
     return render(
@@ -112,7 +174,8 @@ def history(request, kind, pk):
     if subject.participant is not None or subject.referral is not None:
         access_event_record(
             request=request,
-            what=f"Historikk ({record_history.KINDS[kind].label})",
+            what=AccessEvent.What.HISTORY,
+            detail=record_history.KINDS[kind].label,
             participant=subject.participant,
             referral=subject.referral,
         )
@@ -148,7 +211,8 @@ def subject_export(request, pk):
             fmt = form.cleaned_data["format"]
             access_event_record(
                 request=request,
-                what=f"Innsyn: alle opplysninger ({fmt.upper()})",
+                what=AccessEvent.What.SUBJECT_EXPORT,
+                detail=fmt.upper(),
                 action=AccessEvent.Action.EXPORT,
                 participant=participant,
             )

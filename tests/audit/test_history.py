@@ -29,7 +29,7 @@ def test_participant_history_shows_who_changed_which_field(world):
     assert "99887766" in html
     assert "Opprettet" in html and "Endret" in html
     assert AccessEvent.objects.filter(
-        user=world.specialist, participant=participant, what__startswith="Historikk"
+        user=world.specialist, participant=participant, what=AccessEvent.What.HISTORY
     ).exists()
 
 

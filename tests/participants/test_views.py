@@ -95,7 +95,7 @@ def test_caseload_logs_one_access_event_per_shown_row(world, specialist_client):
     for _ in range(3):
         ParticipantFactory(team=world.team, job_specialist=world.specialist)
     _caseload(specialist_client)
-    events = AccessEvent.objects.filter(user=world.specialist, what="caseload")
+    events = AccessEvent.objects.filter(user=world.specialist, what=AccessEvent.What.CASELOAD)
     assert events.count() == 3
     assert all(e.participant_id for e in events)
 
