@@ -80,6 +80,14 @@ PAGES = (
         admin="participants.participant",
     ),
     PageSpec(
+        "quarterly",
+        "Kvartalsrapport (leder)",
+        ("dashboards:quarterly",),
+        "leader",
+        kind=DASHBOARD,
+        admin="participants.participant",
+    ),
+    PageSpec(
         "partner",
         "Samarbeidsoversikt",
         ("dashboards:partner",),

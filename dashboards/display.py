@@ -14,7 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dashboards.measures import DEFINITIONS, MEASURES, Median, Ratio
+from dashboards.measures import DEFINITIONS, MEASURES, Endings, Median, MinuteShare, PerWeek, Ratio
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,12 @@ def ratio_figure(r: Ratio, *, suppress: bool) -> Figure:
     t = _threshold(suppress)
     if r.numerator < t or r.denominator < t:
         return Figure(_("skjult (%(small)s)") % {"small": small_text()}, None, suppressed=True)
-    text = _("%(percent)s %% (%(n)s av %(of)s)") % {
+    template = (
+        _("%(percent)s %% (%(n)s av %(of)s minutter)")
+        if isinstance(r, MinuteShare)
+        else _("%(percent)s %% (%(n)s av %(of)s)")
+    )
+    text = template % {
         "percent": formats.number_format(round(r.percent), 0),
         "n": r.numerator,
         "of": r.denominator,
@@ -64,12 +69,36 @@ def median_figure(m: Median, *, suppress: bool) -> Figure:
     return Figure(text % {"days": days, "n": m.cases}, m.days)
 
 
+def per_week_figure(w: PerWeek, *, suppress: bool) -> Figure:
+    if w.value is None:
+        return Figure("–", None)
+    if w.count < _threshold(suppress):
+        return Figure(_("skjult (%(small)s)") % {"small": small_text()}, None, suppressed=True)
+    return Figure(formats.number_format(w.value, 1), w.value)
+
+
 def figure(value, *, suppress: bool) -> Figure:
+    if isinstance(value, PerWeek):
+        return per_week_figure(value, suppress=suppress)
+    if isinstance(value, Endings):
+        return count_figure(value.total, suppress=suppress)
     if isinstance(value, Ratio):
         return ratio_figure(value, suppress=suppress)
     if isinstance(value, Median):
         return median_figure(value, suppress=suppress)
     return count_figure(value, suppress=suppress)
+
+
+def unit(value) -> str:
+    """What a measure's number is: a share in percent, a number of days, contacts per week, or a
+    count."""
+    if isinstance(value, Ratio):
+        return "%"
+    if isinstance(value, Median):
+        return _("dager")
+    if isinstance(value, PerWeek):
+        return _("per uke")
+    return _("antall")
 
 
 def outcome_rows(figures: dict, *, suppress: bool) -> list[dict]:
@@ -78,8 +107,41 @@ def outcome_rows(figures: dict, *, suppress: bool) -> list[dict]:
         {
             "key": key,
             "label": str(label),
+            "value": figures[key],
+            "unit": unit(figures[key]),
             "figure": figure(figures[key], suppress=suppress),
             "definition": str(DEFINITIONS[key]),
         }
         for key, label, _selector in MEASURES
     ]
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A measure as spreadsheet columns: how many were counted, out of how many (the
+    denominator, for shares), and the figure itself (a share in percent, a median in days, a
+    count), as numbers; `note` says why a cell is empty."""
+
+    count: int | None
+    denominator: int | None
+    value: float | int | None
+    note: str = ""
+
+
+def cells(value, *, suppress: bool) -> Cells:
+    """The CSV columns of a measure's value, with small counts suppressed like on the page."""
+    shown = figure(value, suppress=suppress)
+    if shown.suppressed:
+        return Cells(None, None, None, shown.text)
+    if isinstance(value, Ratio):
+        if value.percent is None:
+            return Cells(value.numerator, value.denominator, None, _("ingen å regne av"))
+        return Cells(value.numerator, value.denominator, value.percent)
+    if isinstance(value, Median):
+        return Cells(value.cases, None, value.days, "" if value.cases else _("ingen tilfeller"))
+    if isinstance(value, PerWeek):
+        note = "" if value.value is not None else _("ingen jobbspesialister")
+        return Cells(value.count, value.specialists, value.value, note)
+    if isinstance(value, Endings):
+        return Cells(value.total, None, value.total)
+    return Cells(value, None, value)

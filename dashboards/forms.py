@@ -105,3 +105,30 @@ def initial_from_choice(choice: dict) -> dict:
     elif choice["kind"] == periods.CUSTOM:
         initial |= {"start": choice["start"], "end": choice["end"]}
     return initial
+
+
+class QuarterForm(forms.Form):
+    """The quarter of the leader's quarterly report (GET, so a report can be bookmarked)."""
+
+    year = forms.IntegerField(
+        label=_("År"),
+        error_messages={"required": _("Oppgi år."), "invalid": _("Skriv året med fire sifre.")},
+    )
+    quarter = forms.TypedChoiceField(
+        label=_("Kvartal"),
+        coerce=int,
+        choices=[(n, _("%(n)s. kvartal") % {"n": n}) for n in range(1, 5)],
+        error_messages={
+            "required": _("Velg kvartal."),
+            "invalid_choice": _("Velg et kvartal fra 1 til 4."),
+        },
+    )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not FIRST_YEAR <= year <= oslo_today().year:
+            raise forms.ValidationError(
+                _("Velg et år mellom %(first)s og %(last)s.")
+                % {"first": FIRST_YEAR, "last": oslo_today().year}
+            )
+        return year

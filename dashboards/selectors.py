@@ -9,13 +9,13 @@ import datetime as dt
 
 from django.db.models import Count, F, Max, Q
 
+from dashboards import measures
 from deadlines.models import Alert
 from deadlines.selectors import alerts_for
-from employers.models import EmployerContact
 from ips.access import scope_for
 from ips.accounts.models import Membership, User
-from participants.models import Contact, Goal, Participant
-from participants.selectors import caseload_subquery, community_minutes, participants_for
+from participants.models import Goal, Participant
+from participants.selectors import caseload_subquery, participants_for
 from referrals.models import Referral
 from referrals.selectors import referrals_for
 
@@ -78,18 +78,26 @@ def my_goals_due(*, user, week_end: dt.date, limit: int = 30):
     )
 
 
+def _my_teams(user) -> list[int]:
+    return sorted(scope_for(user).specialist_team_ids)
+
+
 def my_face_to_face_employer_contacts(*, user, week: tuple[dt.date, dt.date]) -> int:
-    """Face-to-face employer contacts the specialist logged this week (IPS target: 6)."""
-    return EmployerContact.objects.filter(
-        job_specialist=user, face_to_face=True, contact_date__range=week
-    ).aggregate(n=Count("pk"))["n"]
+    """Face-to-face employer contacts the specialist logged this week for their teams (IPS
+    target: 6): the count behind `measures.employer_contacts_per_specialist_week`."""
+    per = measures.employer_contacts_per_specialist_week.per_specialist(
+        team_ids=_my_teams(user), specialist_ids=[user.pk], period=measures.Period(*week)
+    )
+    return per[user.pk].count
 
 
 def my_community_minutes(*, user, month: tuple[dt.date, dt.date]) -> tuple[int, int]:
-    """(minutes in the community, minutes met in person) of the specialist's contacts this
-    month: the shared definition of community contact (`participants.models.community_contact`)."""
-    time = community_minutes(Contact.objects.filter(logged_by=user, contact_date__range=month))
-    return time.community, time.in_person
+    """(minutes in the community, minutes met in person with a place) of the specialist's
+    contacts this month with their teams' participants: `measures.community_share`."""
+    per = measures.community_share.per_specialist(
+        team_ids=_my_teams(user), specialist_ids=[user.pk], period=measures.Period(*month)
+    )
+    return per[user.pk].numerator, per[user.pk].denominator
 
 
 # --- IPS leader: the team ---------------------------------------------------------------------------

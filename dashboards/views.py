@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboards import charts, measures, selectors
+from dashboards import charts, measures, quarterly, selectors
 from dashboards.csv_export import csv_response
-from dashboards.display import figure, outcome_rows
-from dashboards.forms import PeriodForm, default_choice, initial_from_choice
+from dashboards.display import cells, figure, outcome_rows
+from dashboards.forms import PeriodForm, QuarterForm, default_choice, initial_from_choice
 from dashboards.models import PeriodPreference
 from dashboards.services import period_preference_save
 from deadlines.rules import rule_title
@@ -64,6 +64,74 @@ class PeriodChoice:
 
 def _querystring(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v is not None})
+
+
+def _definitions_url(request) -> str:
+    return request.build_absolute_uri(reverse("dashboards:definitions"))
+
+
+def _outcome_header() -> list[str]:
+    return [
+        _("Team"),
+        _("Periode"),
+        _("Mål"),
+        _("Antall"),
+        _("Nevner"),
+        _("Verdi"),
+        _("Enhet"),
+        _("Merknad"),
+        _("Definisjon: se «Slik regnes tallene»"),
+    ]
+
+
+def _outcome_csv_rows(team_name, period, outcomes, *, suppress, definitions_url) -> list[list]:
+    rows = []
+    for r in outcomes:
+        c = cells(r["value"], suppress=suppress)
+        rows.append(
+            [
+                team_name,
+                period.label,
+                r["label"],
+                c.count,
+                c.denominator,
+                c.value,
+                r["unit"],
+                c.note,
+                f"{definitions_url}#{r['key']}",
+            ]
+        )
+    return rows
+
+
+def _trend_header() -> list[str]:
+    return [
+        _("Team"),
+        _("Kvartal"),
+        _("I ordinært arbeid (antall)"),
+        _("Fikk tjenesten (nevner)"),
+        _("Sysselsettingsrate (%)"),
+        _("Merknad"),
+        _("Definisjon: se «Slik regnes tallene»"),
+    ]
+
+
+def _trend_csv_rows(team_name, trend, *, suppress, definitions_url) -> list[list]:
+    rows = []
+    for r in trend:
+        c = cells(r["rate"], suppress=suppress)
+        rows.append(
+            [
+                team_name,
+                r["label"],
+                c.count,
+                c.denominator,
+                c.value,
+                c.note,
+                f"{definitions_url}#{measures.employment_rate_trend.key}",
+            ]
+        )
+    return rows
 
 
 # --- Job specialist: my day ------------------------------------------------------------------------
@@ -224,9 +292,17 @@ def team_export(request):
         raise Http404
     team, _teams, chosen, caseload, intake, alerts, outcomes, trend = _team_data(request)
     filename = f"ips-{table}-{chosen.period.start:%Y%m%d}-{chosen.period.end:%Y%m%d}.csv"
+    definitions_url = _definitions_url(request)
     if table == "caseload":
-        header = [_("Jobbspesialist"), _("Aktive deltakere"), _("Varselgrense"), _("Bruddgrense")]
-        rows = [[r["name"], r["count"], r["warning"], r["limit"]] for r in caseload]
+        header = [
+            _("Jobbspesialist"),
+            _("Aktive deltakere"),
+            _("Varselgrense"),
+            _("Bruddgrense"),
+            _("Definisjon: se «Slik regnes tallene»"),
+        ]
+        anchor = f"{definitions_url}#{measures.active_caseload.key}"
+        rows = [[r["name"], r["count"], r["warning"], r["limit"], anchor] for r in caseload]
     elif table == "intake":
         header = [_("Åpne henvisninger"), _("Ikke tildelt"), _("Ikke møtt innen en uke")]
         rows = [[intake["open"], intake["unassigned"], intake["not_met_within_week"]]]
@@ -234,16 +310,87 @@ def team_export(request):
         header = [_("Regel"), _("Åpne"), _("Kvittert"), _("Totalt")]
         rows = [[r["label"], r["open"], r["acknowledged"], r["total"]] for r in alerts]
     elif table == "outcomes":
-        header = [_("Team"), _("Periode"), _("Mål"), _("Verdi"), _("Definisjon")]
-        rows = [
-            [team.name, chosen.period.label, r["label"], r["figure"].text, r["definition"]]
-            for r in outcomes
-        ]
+        header = _outcome_header()
+        rows = _outcome_csv_rows(
+            team.name, chosen.period, outcomes, suppress=False, definitions_url=definitions_url
+        )
     else:
-        header = [_("Team"), _("Kvartal"), _("Sysselsettingsrate")]
-        rows = [[team.name, r["label"], r["figure"].text] for r in trend]
+        header = _trend_header()
+        rows = _trend_csv_rows(team.name, trend, suppress=False, definitions_url=definitions_url)
     # Aggregates and staff names only: no personal data about participants, so no access event.
     return csv_response(filename=filename, header=header, rows=rows)
+
+
+# --- IPS leader: the quarterly outcome report -----------------------------------------------------
+
+
+def _quarterly(request):
+    require(is_leader(request.user))
+    team, teams = _leader_team(request)
+    form = QuarterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        period = periods.quarter(form.cleaned_data["year"], form.cleaned_data["quarter"])
+    else:
+        period = quarterly.default_quarter(oslo_today())
+        if not form.is_bound:
+            form = QuarterForm(
+                initial={"year": period.start.year, "quarter": periods.quarter_number(period.start)}
+            )
+    return team, teams, form, period
+
+
+@require_GET
+@login_required
+def quarterly_report(request):
+    team, teams, form, period = _quarterly(request)
+    report = quarterly.quarterly_report(team=team, period=period)
+    query = _querystring(
+        team=team.pk, year=period.start.year, quarter=periods.quarter_number(period.start)
+    )
+    return render(
+        request,
+        "dashboards/quarterly.html",
+        {"report": report, "team": team, "teams": teams, "form": form, "query": query},
+    )
+
+
+@require_GET
+@login_required
+def quarterly_report_csv(request):
+    team, _teams, _form, period = _quarterly(request)
+    report = quarterly.quarterly_report(team=team, period=period)
+    header, rows = quarterly.report_csv_rows(report, definitions_url=_definitions_url(request))
+    # Aggregates and staff names only: no personal data about participants, so no access event.
+    return csv_response(filename=quarterly.report_filename(report, "csv"), header=header, rows=rows)
+
+
+@require_GET
+@login_required
+def quarterly_report_pdf(request):
+    team, _teams, _form, period = _quarterly(request)
+    report = quarterly.quarterly_report(team=team, period=period)
+    language = "en" if request.GET.get("lang") == "en" else (request.LANGUAGE_CODE or "nb")
+    pdf = quarterly.report_pdf(
+        report=report, definitions_url=_definitions_url(request), language=language
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{quarterly.report_filename(report, "pdf")}"'
+    )
+    return response
+
+
+# --- Everyone: how the figures are counted -------------------------------------------------------
+
+
+@require_GET
+@login_required
+def definitions(request):
+    return render(
+        request,
+        "dashboards/definitions.html",
+        {"measures": measures.CATALOGUE, "benchmarks": measures.BENCHMARKS},
+    )
 
 
 # --- Partner: shared dashboard ----------------------------------------------------------------------
@@ -325,18 +472,27 @@ def partner_export(request):
         rows = [[r.person_name, r.get_status_display()] for r in referrals]
         return csv_response(filename=filename, header=header, rows=rows)
     team_rows = _partner_team_figures(request, chosen)
+    definitions_url = _definitions_url(request)
     if table == "outcomes":
-        header = [_("Team"), _("Periode"), _("Mål"), _("Verdi"), _("Definisjon")]
+        header = _outcome_header()
         rows = [
-            [row["team"].name, period.label, r["label"], r["figure"].text, r["definition"]]
+            line
             for row in team_rows
-            for r in row["outcomes"]
+            for line in _outcome_csv_rows(
+                row["team"].name,
+                period,
+                row["outcomes"],
+                suppress=True,
+                definitions_url=definitions_url,
+            )
         ]
     else:
-        header = [_("Team"), _("Kvartal"), _("Sysselsettingsrate")]
+        header = _trend_header()
         rows = [
-            [row["team"].name, r["label"], r["figure"].text]
+            line
             for row in team_rows
-            for r in row["trend"]
+            for line in _trend_csv_rows(
+                row["team"].name, row["trend"], suppress=True, definitions_url=definitions_url
+            )
         ]
     return csv_response(filename=filename, header=header, rows=rows)

@@ -21,6 +21,15 @@ from ips.validators import validate_national_id
 from participants.statuses import ACTIVE_STATUSES, ParticipantStatus
 
 
+class InWorkAtReferral(models.TextChoices):
+    """Was the person in paid work when referred? Recorded on the referral and carried to the
+    participant at the first meeting; the IPS Grow employment rate counts those who were not."""
+
+    YES = "yes", _("Ja")
+    NO = "no", _("Nei")
+    UNKNOWN = "unknown", _("Vet ikke")
+
+
 class ParticipantQuerySet(models.QuerySet):
     """Participants by the shared concepts of DESIGN.md §6 (definitions at the bottom of this
     file). `Participant.objects.active()`, `.on_caseload(specialist, on=day)`, ..."""
@@ -96,6 +105,12 @@ class Participant(models.Model):
     # behalf; read by the 30-day rapid job search rule and the dashboards.
     first_employer_contact_date = models.DateField(
         _("første arbeidsgiverkontakt"), null=True, blank=True
+    )
+    in_work_at_referral = models.CharField(
+        _("i arbeid ved henvisning"),
+        max_length=10,
+        choices=InWorkAtReferral.choices,
+        default=InWorkAtReferral.UNKNOWN,
     )
     consent_share_nav = models.BooleanField(_("samtykker til deling med NAV"), default=False)
     consent_share_employers = models.BooleanField(
@@ -643,6 +658,15 @@ def working_during(start: dt.date, end: dt.date) -> Q:
     return Q(Exists(ordinary_jobs_overlapping(start, end).filter(participant=OuterRef("pk")))) & Q(
         entry_date__lte=end
     )
+
+
+def in_education_during(start: dt.date, end: dt.date) -> Q:
+    """In ordinary education during a period: an ordinary education episode on at least one day
+    of [start, end] (courses that are not ordinary education never count)."""
+    episodes = EducationEpisode.objects.filter(
+        participant=OuterRef("pk"), is_ordinary=True, start_date__lte=end
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    return Q(Exists(episodes)) & Q(entry_date__lte=end)
 
 
 def in_person_contact() -> Q:

@@ -93,12 +93,23 @@ def community_minutes(contacts: QuerySet[Contact]) -> CommunityTime:
     share of time is community ÷ in-person minutes with a place (IPS target 65 %). Phone, video
     and messages are not in-person and count in neither; in-person minutes without a recorded
     place are left out of both and reported."""
-    row = contacts.aggregate(
-        community=Sum("duration_minutes", filter=community_contact()),
-        in_person=Sum("duration_minutes", filter=in_person_contact() & ~Q(place="")),
-        no_place=Sum("duration_minutes", filter=in_person_contact() & Q(place="")),
+    return community_time(contacts.aggregate(**community_aggregates()))
+
+
+def community_aggregates() -> dict:
+    """The aggregates behind `community_minutes`, for queries that group them (per team, per
+    job specialist); `community_time(row)` turns an aggregated row into the figure."""
+    return {
+        "community": Sum("duration_minutes", filter=community_contact()),
+        "in_person": Sum("duration_minutes", filter=in_person_contact() & ~Q(place="")),
+        "no_place": Sum("duration_minutes", filter=in_person_contact() & Q(place="")),
+    }
+
+
+def community_time(row: dict) -> CommunityTime:
+    return CommunityTime(
+        row.get("community") or 0, row.get("in_person") or 0, row.get("no_place") or 0
     )
-    return CommunityTime(row["community"] or 0, row["in_person"] or 0, row["no_place"] or 0)
 
 
 # --- Caseload page ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from ips.access import scope_for, teams_for
 from ips.accounts.models import Organisation, Team
 from ips.dates import oslo_today
 from ips.forms import DateInput
-from participants.models import Contact
+from participants.models import Contact, InWorkAtReferral
 from referrals.models import Referral
 
 FUTURE_DATE = _("Datoen kan ikke være frem i tid.")
@@ -44,6 +44,7 @@ class ReferralForm(forms.ModelForm):
             "source_organisation",
             "referrer_name",
             "referrer_phone",
+            "in_work_at_referral",
             "job_wishes",
             "medication_side_effects",
             "substance_use",
@@ -53,6 +54,7 @@ class ReferralForm(forms.ModelForm):
         widgets = {
             "referral_date": DateInput(),
             "date_received": DateInput(),
+            "in_work_at_referral": forms.RadioSelect,
             "job_wishes": _textarea(),
             "medication_side_effects": _textarea(),
             "substance_use": _textarea(),
@@ -65,11 +67,16 @@ class ReferralForm(forms.ModelForm):
             "phone": _("Personens telefon"),
             "referrer_name": _("Henvist av (navn)"),
             "referrer_phone": _("Henviserens telefon"),
+            "in_work_at_referral": _("I arbeid ved henvisning"),
         }
         help_texts = {
             "national_id": _("11 siffer."),
             "referral_date": _("Datoen henvisningen ble skrevet."),
             "date_received": _("Datoen IPS-teamet fikk henvisningen."),
+            "in_work_at_referral": _(
+                "Hadde personen lønnet arbeid da henvisningen ble skrevet? Brukes i "
+                "sysselsettingsraten etter IPS Grow."
+            ),
             "job_wishes": _("Hva slags arbeid personen ønsker, og hva som bør tas hensyn til."),
             "medication_side_effects": _(
                 "For eksempel skjelving, dårligere hukommelse eller tretthet."
@@ -85,6 +92,7 @@ class ReferralForm(forms.ModelForm):
                 "required": _("Skriv inn henvisningsdatoen."),
                 "invalid": _("Skriv datoen som dd.mm.åååå."),
             },
+            "in_work_at_referral": {"invalid_choice": _("Velg ja, nei eller vet ikke.")},
             "date_received": {
                 "required": _("Skriv inn datoen henvisningen ble mottatt."),
                 "invalid": _("Skriv datoen som dd.mm.åååå."),
@@ -114,6 +122,8 @@ class ReferralForm(forms.ModelForm):
                 # Nothing to choose: show the value as text instead of a one-option list.
                 self.fixed[name] = choices[0]
                 del self.fields[name]
+        # Preselected "don't know": a referrer who cannot say is not stopped by it.
+        self.fields["in_work_at_referral"].required = False
         self.fields["person_name"].widget.attrs["autocomplete"] = "off"
         national_id = self.fields["national_id"]
         # Room for "010190 12345": spaces and dashes are dropped before the 11 digits are checked.
@@ -164,6 +174,9 @@ class ReferralForm(forms.ModelForm):
         for name, value in self.fixed.items():
             cleaned[name] = value
         return cleaned
+
+    def clean_in_work_at_referral(self) -> str:
+        return self.cleaned_data.get("in_work_at_referral") or InWorkAtReferral.UNKNOWN
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

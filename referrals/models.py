@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ips.db import OsloToday
 from ips.history import track_history
 from ips.validators import validate_national_id
+from participants.models import InWorkAtReferral
 
 
 @track_history
@@ -58,6 +59,13 @@ class Referral(models.Model):
         verbose_name=_("registrert av"),
     )
     date_received = models.DateField(_("dato mottatt"))
+    in_work_at_referral = models.CharField(
+        _("i arbeid ved henvisning"),
+        max_length=10,
+        choices=InWorkAtReferral.choices,
+        default=InWorkAtReferral.UNKNOWN,
+        help_text=_("Hadde personen lønnet arbeid da henvisningen ble skrevet?"),
+    )
     # Intake
     assigned_specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL,

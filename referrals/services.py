@@ -17,7 +17,7 @@ from ips.accounts.models import Membership, Organisation, Team, User
 from ips.changes import Subject, announce
 from ips.dates import oslo_today
 from ips.history import acting_as
-from participants.models import Contact, Participant, ParticipantStatusEvent
+from participants.models import Contact, InWorkAtReferral, Participant, ParticipantStatusEvent
 from participants.selectors import caseload_of
 from referrals.models import Referral, ReferralEvent
 
@@ -70,6 +70,7 @@ def referral_submit(
     substance_use: str = "",
     criminal_record: str = "",
     other_information: str = "",
+    in_work_at_referral: str = InWorkAtReferral.UNKNOWN,
 ) -> Referral:
     """A new referral lands in the receiving team's intake queue with status "received", submitted
     by `by`."""
@@ -89,6 +90,7 @@ def referral_submit(
         substance_use=substance_use,
         criminal_record=criminal_record,
         other_information=other_information,
+        in_work_at_referral=in_work_at_referral,
         status=Referral.Status.RECEIVED,
     )
     referral.full_clean()
@@ -206,6 +208,7 @@ def referral_register_first_meeting(
             job_specialist_id=referral.assigned_specialist_id,
             status=Participant.Status.ENGAGED,
             entry_date=meeting_date,
+            in_work_at_referral=referral.in_work_at_referral,
         )
         participant.full_clean()
         try:

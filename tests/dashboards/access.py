@@ -16,6 +16,13 @@ EXPECTATIONS = {
     "dashboards:my_day": _only("specialist", "teammate", "other_specialist"),
     "dashboards:team": _only("leader"),
     "dashboards:team_export": _with_query(_only("leader"), "?table=outcomes"),
+    "dashboards:quarterly": _only("leader"),
+    "dashboards:quarterly_csv": _only("leader"),
+    "dashboards:quarterly_pdf": _only("leader"),
+    # How the figures are counted: for everyone signed in.
+    "dashboards:definitions": _only(
+        "specialist", "teammate", "other_specialist", "leader", "partner", "auditor"
+    ),
     "dashboards:partner": _only("partner"),
     "dashboards:partner_export": _with_query(_only("partner"), "?table=referrals"),
 }

@@ -13,8 +13,14 @@ Period: 01.04.2025–30.06.2025. Participants of team A (world.team):
             day 90); ordinary education started 15.04; first employer contact 01.03 (outside)
   Team B:   p8 with an ordinary job in the period (never counted for team A)
 
+In work when referred: p2 yes; p1, p3, p4, p6 no; the others not recorded (unknown).
+
 Expected for team A, Q2 2025:
-  active 5 (p1 p2 p3 p6 p7) · working 3 (p1 p2 p6) · rate 60 % · job starts 2 (p1's 2nd, p6) ·
+  active 5 (p1 p2 p3 p6 p7) · served 6 (the active five and p4, closed inside the period) ·
+  working 3 (p1 p2 p6) · in education 1 (p7) · rate 3 of 6 = 50 % (IPS Employment Center) ·
+  IPS Grow rate 2 of 4 (out of work when referred and served: p1 p3 p4 p6; started ordinary
+  work in the period: p1 p6) · job endings 2 (p1's 2nd: temporary ended, p2: quit) ·
+  job starts 2 (p1's 2nd, p6) ·
   education starts 1 · referrals received 4 (3 from NAV, 1 from the DPS) · median days to first meeting 7 (3, 7, 10) ·
   median days to first employer contact 61 (40, 61, 89) · median days to first job 92 (n=1) ·
   90-day retention 2 of 3 (p1 kept, p2 kept to day 90 on 15.04, p7 not).
@@ -39,8 +45,12 @@ S = Participant.Status
 
 EXPECTED = {
     "active": 5,
+    "served": 6,
     "working": 3,
-    "rate": 60.0,
+    "education": 1,
+    "rate": 50.0,
+    "grow": (2, 4),
+    "job_endings": 2,
     "job_starts": 2,
     "education_starts": 1,
     "referrals": 4,
@@ -70,7 +80,7 @@ def _status_event(participant, *, on: dt.date, from_status: str, to_status: str)
 def build(world) -> dict:
     team, spec = world.team, world.specialist
 
-    def person(name, entry, status=S.JOB_SEARCH, first_contact=None):
+    def person(name, entry, status=S.JOB_SEARCH, first_contact=None, in_work="unknown"):
         return ParticipantFactory(
             team=team,
             job_specialist=spec,
@@ -78,14 +88,15 @@ def build(world) -> dict:
             entry_date=entry,
             status=status,
             first_employer_contact_date=first_contact,
+            in_work_at_referral=in_work,
         )
 
-    p1 = person("Aslak Arbeider", D(2025, 1, 10), S.EMPLOYED, D(2025, 4, 9))
-    p2 = person("Brita Bakken", D(2024, 12, 1), S.FOLLOW_ALONG)
-    p3 = person("Cato Trening", D(2025, 2, 1), S.JOB_SEARCH, D(2025, 4, 3))
-    p4 = person("Dina Avsluttet", D(2025, 2, 1), S.CLOSED)
-    p5 = person("Eirik Senere", D(2025, 7, 15))
-    p6 = person("Frida Fjord", D(2025, 3, 1), S.CLOSED, D(2025, 4, 10))
+    p1 = person("Aslak Arbeider", D(2025, 1, 10), S.EMPLOYED, D(2025, 4, 9), in_work="no")
+    p2 = person("Brita Bakken", D(2024, 12, 1), S.FOLLOW_ALONG, in_work="yes")
+    p3 = person("Cato Trening", D(2025, 2, 1), S.JOB_SEARCH, D(2025, 4, 3), in_work="no")
+    p4 = person("Dina Avsluttet", D(2025, 2, 1), S.CLOSED, in_work="no")
+    p5 = person("Eirik Senere", D(2025, 7, 15), in_work="no")
+    p6 = person("Frida Fjord", D(2025, 3, 1), S.CLOSED, D(2025, 4, 10), in_work="no")
     p7 = person("Geir Mistet", D(2025, 1, 5), S.EDUCATION, D(2025, 3, 1))
     p8 = ParticipantFactory(
         team=world.other_team,

@@ -28,9 +28,9 @@ def test_people_in_ordinary_work_counts_each_person_once(team_a):
     assert measures.people_in_ordinary_work(team_ids=team_a, period=Q2) == 3
 
 
-def test_employment_rate_is_working_over_active(team_a):
+def test_employment_rate_is_working_over_everyone_served(team_a):
     rate = measures.employment_rate(team_ids=team_a, period=Q2)
-    assert (rate.numerator, rate.denominator, rate.percent) == (3, 5, 60.0)
+    assert (rate.numerator, rate.denominator, rate.percent) == (3, 6, 50.0)
 
 
 def test_job_starts_count_ordinary_jobs_started_in_the_period(team_a):
@@ -69,6 +69,7 @@ def test_job_retention_90_days(team_a):
 def test_outcomes_gathers_every_measure(team_a):
     figures = measures.outcomes(team_ids=team_a, period=Q2)
     assert figures["active"] == 5
+    assert figures["served"] == 6
     assert figures["working"] == 3
     assert figures["job_starts"] == 2
     assert figures["retention_90"].numerator == 2

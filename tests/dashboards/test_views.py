@@ -37,7 +37,7 @@ def test_leader_sees_the_hand_computed_outcomes(world, fixture, leader_client):
     html = _text(leader_client.get(reverse("dashboards:team") + Q2))
     assert _measure(html, "active") == "5"
     assert _measure(html, "working") == "3"
-    assert _measure(html, "employment_rate").startswith("60 %")
+    assert _measure(html, "employment_rate").startswith("50 %")
     assert _measure(html, "job_starts") == "2"
     assert _measure(html, "referrals") == "4"
     assert _measure(html, "days_to_first_meeting").startswith("7 dager")
@@ -95,11 +95,13 @@ def test_leader_csv_is_utf8_with_bom_and_semicolons(world, fixture, leader_clien
     response = leader_client.get(reverse("dashboards:team_export") + Q2 + "&table=outcomes")
     assert response["Content-Type"].startswith("text/csv")
     rows = _csv_rows(response)
-    assert rows[0][:3] == ["Team", "Periode", "Mål"]
-    assert (rows[1][:4]) == [
+    assert rows[0][:6] == ["Team", "Periode", "Mål", "Antall", "Nevner", "Verdi"]
+    assert (rows[1][:6]) == [
         "IPS Lovisenberg",
         "2. kvartal 2025",
-        "Aktive deltakere ved periodens slutt",
+        "Portefølje ved periodens slutt",
+        "5",
+        "",
         "5",
     ]
     for table in ("caseload", "intake", "alerts", "trend"):
@@ -159,9 +161,10 @@ def test_partner_small_counts_are_suppressed(world, fixture, partner_client):
     rows = _csv_rows(
         partner_client.get(reverse("dashboards:partner_export") + Q2 + "&table=outcomes")
     )
-    values = {row[2]: row[3] for row in rows[1:] if row[0] == "IPS Lovisenberg"}
-    assert values["Personer i ordinært arbeid i perioden"] == "< 5"
-    assert values["Aktive deltakere ved periodens slutt"] == "5"
+    values = {row[2]: row[3:8] for row in rows[1:] if row[0] == "IPS Lovisenberg"}
+    # Suppressed: no number at all (not even the denominator), and a note saying why.
+    assert values["Personer i ordinært arbeid i perioden"] == ["", "", "", "antall", "< 5"]
+    assert values["Portefølje ved periodens slutt"] == ["5", "", "5", "antall", ""]
 
 
 def test_partner_sees_only_teams_they_collaborate_with(world, fixture, partner_client):

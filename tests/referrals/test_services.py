@@ -335,3 +335,22 @@ def test_each_step_names_its_own_actor_in_the_history(world):
     actors = [entry.user for entry in reversed(history_entries(obj=referral))]
     assert actors == ["Per Partner", "Lise Leder", "Siri Spesialist"]
     assert history_entries(obj=participant)[0].user == "Siri Spesialist"
+
+
+def test_in_work_at_referral_is_recorded_and_carried_to_the_participant(world):
+    referral = _submit(world, in_work_at_referral="no")
+    assert referral.in_work_at_referral == "no"
+    referral_assign(referral=referral, specialist=world.specialist, by=world.leader)
+    participant = referral_register_first_meeting(
+        referral=referral,
+        meeting_date=today(),
+        place=Contact.Place.COMMUNITY,
+        duration_minutes=30,
+        by=world.specialist,
+    )
+    participant.refresh_from_db()
+    assert participant.in_work_at_referral == "no"
+
+
+def test_in_work_at_referral_defaults_to_unknown(world):
+    assert _submit(world).in_work_at_referral == "unknown"

@@ -567,3 +567,27 @@ def test_detail_query_count_does_not_grow_with_history(
     url = reverse("referrals:detail", kwargs={"pk": assigned.pk})
     with django_assert_num_queries(DETAIL_QUERIES):
         leader_client.get(url)
+
+
+@pytest.mark.parametrize(("posted", "stored"), [("no", "no"), ("yes", "yes"), (None, "unknown")])
+def test_partner_records_whether_the_person_was_in_work_when_referred(
+    world, partner_client, posted, stored
+):
+    data = _form_data(world, team=world.team.pk)
+    if posted:
+        data["in_work_at_referral"] = posted
+    response = partner_client.post(reverse("referrals:create"), data)
+    assert response.status_code == 302
+    assert Referral.objects.get().in_work_at_referral == stored
+
+
+def test_an_unknown_in_work_answer_gets_a_field_message_and_keeps_what_was_typed(
+    world, partner_client
+):
+    data = _form_data(world, team=world.team.pk, in_work_at_referral="kanskje")
+    response = partner_client.post(reverse("referrals:create"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Velg ja, nei eller vet ikke." in html
+    assert 'value="Nora Ny"' in html
+    assert not Referral.objects.exists()
