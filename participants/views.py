@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Field
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -168,7 +171,8 @@ def detail(request, pk):
 
 def _contact_saved_response(request, participant, origin: str):
     if origin == "caseload":
-        row = with_open_alert_count(caseload_rows(user=request.user)).get(pk=participant.pk)
+        # A caseload row: the participant with the columns its selector annotates.
+        row: Any = with_open_alert_count(caseload_rows(user=request.user)).get(pk=participant.pk)
         row.days_since_contact = days_since(row.last_contact_date)
         html = render_to_string(
             "participants/partials/caseload_row.html", {"row": row}, request=request
@@ -369,7 +373,7 @@ def _display(profile, name: str) -> str:
         return ", ".join(str(VocationalProfile.Source(v).label) for v in value)
     if name == "income_sources":
         return ", ".join(str(VocationalProfile.Benefit(v).label) for v in value)
-    if field.choices and value is not None:
+    if isinstance(field, Field) and field.choices and value is not None:
         return str(getattr(profile, f"get_{name}_display")())
     if value is True:
         return _("Ja")

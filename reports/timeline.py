@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.models import Alert
 from deadlines.rules import rule_title
 from employers.models import EmployerContactParticipant
+from ips.history import history_model_of
 from participants.models import (
     Contact,
     EducationEpisode,
@@ -249,7 +250,7 @@ def participant_timeline(*, participant: Participant, pages: int = 1) -> tuple[l
 
 
 def _profile_events(participant_id: int, limit: int):
-    history_model = VocationalProfile.history.rel.related_model
-    return history_model.objects.filter(pgh_obj__participant_id=participant_id).order_by(
+    history_model = history_model_of(VocationalProfile)
+    return history_model._default_manager.filter(pgh_obj__participant_id=participant_id).order_by(
         "-pgh_created_at"
     )[:limit]

@@ -150,6 +150,15 @@ def test_profile_created_by_someone_else_meanwhile_is_a_conflict(world):
     assert exc.value.changed_fields == ["transport"]
 
 
+def test_profile_saved_with_a_version_but_no_profile_is_a_conflict_not_a_crash(world):
+    # A version the record never had (a tampered or foreign form): every field counts as changed.
+    p = world.participant
+    with pytest.raises(StaleObjectError) as exc:
+        services.profile_save(participant=p, by=world.specialist, version=3, data={})
+    assert exc.value.changed_fields == list(services.PROFILE_FIELDS)
+    assert not VocationalProfile.objects.filter(participant=p).exists()
+
+
 def test_work_history_refuses_end_before_start(world):
     with pytest.raises(ValidationError):
         services.work_history_add(
