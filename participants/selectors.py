@@ -19,6 +19,7 @@ from participants.models import (
     Contact,
     Goal,
     Participant,
+    ParticipantQuerySet,
     VocationalProfile,
     community_contact,
     in_person_contact,
@@ -27,7 +28,7 @@ from participants.models import (
 # --- Scope --------------------------------------------------------------------------------------
 
 
-def participants_for(user: Any) -> QuerySet[Participant]:
+def participants_for(user: Any) -> ParticipantQuerySet:
     """The participants this user may see at all: their own teams' (staff), plus the records
     another app grants them (an auditor's chart-review sample, see `ips.access`)."""
     s = scope_for(user)

@@ -292,7 +292,7 @@ def test_goal_achieved_in_the_future_is_refused(world):
 # outside a request (a Celery task, the shell, an import).
 WRITES_BY = {
     "contact_update": lambda world, by: services.contact_update(
-        contact=ContactFactory(participant=world.participant), by=by, note="Rettet"
+        contact=ContactFactory.create(participant=world.participant), by=by, note="Rettet"
     ),
     "work_history_add": lambda world, by: services.work_history_add(
         participant=world.participant, by=by, title="Kokk", employer_name="Hotell"
@@ -307,7 +307,7 @@ WRITES_BY = {
         participant=world.participant, by=by, description="Lage CV"
     ),
     "goal_update": lambda world, by: services.goal_update(
-        goal=GoalFactory(plan__participant=world.participant), by=by, description="Søke jobb"
+        goal=GoalFactory.create(plan__participant=world.participant), by=by, description="Søke jobb"
     ),
 }
 
