@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
@@ -15,7 +17,7 @@ from ips.audit.models import AccessEvent
 from ips.dates import end_of_day
 
 
-def access_events_for_leader(*, user) -> QuerySet[AccessEvent]:
+def access_events_for_leader(*, user: Any) -> QuerySet[AccessEvent]:
     """Events about the participants and referrals of the teams this user leads."""
     team_ids = scope_for(user).leader_team_ids
     if not team_ids:
@@ -27,7 +29,7 @@ def access_events_for_leader(*, user) -> QuerySet[AccessEvent]:
 
 def access_events_search(
     *,
-    user,
+    user: Any,
     participant: str = "",
     person: str = "",
     date_from: dt.date | None = None,
@@ -58,7 +60,7 @@ def access_events_search(
     return qs.order_by("-at", "-id")
 
 
-def participant_access_report(*, participant) -> QuerySet[AccessEvent]:
+def participant_access_report(*, participant: Any) -> QuerySet[AccessEvent]:
     """Everyone who has read, changed or exported this person's record, oldest first."""
     return (
         AccessEvent.objects.filter(participant=participant)
@@ -96,7 +98,9 @@ class UnusualAccess:
         return not self.outside_caseload and not self.bursts
 
 
-def unusual_access(*, team_ids, since: dt.datetime, until: dt.datetime) -> UnusualAccess:
+def unusual_access(
+    *, team_ids: Iterable[int], since: dt.datetime, until: dt.datetime
+) -> UnusualAccess:
     """Two signals for the weekly review (both only a prompt to ask, not proof of misuse):
 
     - a job specialist reading a participant who is not in their own caseload (the team leader
@@ -136,7 +140,7 @@ def unusual_access(*, team_ids, since: dt.datetime, until: dt.datetime) -> Unusu
         .order_by("-records", "hour")
     )
 
-    def name(row) -> str:
+    def name(row: Mapping[str, Any]) -> str:
         full = f"{row['user__first_name']} {row['user__last_name']}".strip()
         return full or row["user__username"]
 

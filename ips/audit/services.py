@@ -58,12 +58,14 @@ def access_events_record_many(
     participants: Iterable[Model] = (),
     referrals: Iterable[Model] = (),
     participant_ids: Iterable[int] = (),
+    referral_ids: Iterable[int] = (),
     action: str = AccessEvent.Action.VIEW,
 ) -> None:
     """One INSERT for a list page: one row per participant/referral shown on the page."""
     ids = [p.pk for p in participants] + list(participant_ids)
     events = [_event(request, action=action, what=what, participant_id=pk) for pk in ids] + [
-        _event(request, action=action, what=what, referral_id=r.pk) for r in referrals
+        _event(request, action=action, what=what, referral_id=pk)
+        for pk in [r.pk for r in referrals] + list(referral_ids)
     ]
     if events:
         AccessEvent.objects.bulk_create(events)
