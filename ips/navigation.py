@@ -7,6 +7,7 @@ exists; tests/test_navigation.py checks that every entry resolves once all apps 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import scope_for
@@ -17,7 +18,7 @@ Role = Membership.Role
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # a lazy translation
     url_name: str
     roles: tuple[str, ...]
 
