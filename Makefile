@@ -26,10 +26,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ips.embedded test $(PYTEST_ARGS)
 
+## mypy (django-stubs) imports ips.settings, which needs these; dummy values, no services used.
+MYPY_ENV := DEBUG=true SECRET_KEY=mypy DATABASE_URL=postgres://mypy@localhost/mypy REDIS_URL=redis://localhost/0
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(MYPY_ENV) $(VENV)/bin/mypy .
 	$(VENV)/bin/djlint templates --lint
 
 format: $(STAMP)

@@ -53,7 +53,7 @@ def _team_review(name: str, participants: int):
 
 
 def _build_team(name: str, participants: int):
-    from employers.models import Employer, EmployerContact
+    from employers.models import Employer, EmployerContact, EmployerContactParticipant
     from fidelity.models import ItemScore, Review, Scale
     from ips.accounts.models import Membership, Organisation, Team, User
     from participants.models import Contact, Job, Participant
@@ -109,8 +109,8 @@ def _build_team(name: str, participants: int):
         )
         for i in range(participants)
     )
-    EmployerContact.participants.through.objects.bulk_create(
-        EmployerContact.participants.through(employer_contact=c, participant=p)
+    EmployerContactParticipant.objects.bulk_create(
+        EmployerContactParticipant(employer_contact=c, participant=p)
         for c, p in zip(contacts, people, strict=True)
     )
     scale = Scale.objects.get(is_default=True)
@@ -162,7 +162,7 @@ def main() -> int:
     for label, size in (("small team", 20), ("large team", 1000)):
         review = _team_review(f"Bench {label}", size)
         pk = review.pk
-        load = lambda pk=pk: review_for_page(Review.objects).get(pk=pk)  # noqa: E731
+        load = lambda pk=pk: review_for_page(Review.objects.all()).get(pk=pk)  # noqa: E731
         review_pdf(review=load())  # warm-up: fonts, templates
         times = []
         for _ in range(3):

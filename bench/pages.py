@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 LIST = "list"
 DASHBOARD = "dashboard"
@@ -170,7 +171,11 @@ def build_context() -> Context:
     else:
         team_id = None
 
-    leader = active.filter(role=Role.LEADER, team_id=team_id, user__is_superuser=False).first()
+    leader = (
+        active.filter(role=Role.LEADER, team_id=team_id, user__is_superuser=False).first()
+        if team_id is not None
+        else None
+    )
     leader = leader or active.filter(role=Role.LEADER, user__is_superuser=False).first()
     if leader:
         ctx.users["leader"] = leader.user
@@ -203,8 +208,9 @@ def build_context() -> Context:
     # A fidelity review of the typical team, read by its auditor (or the leader).
     review = (
         Review.objects.filter(team_id=team_id).order_by("-period_end").first()
-        or Review.objects.order_by("-period_end").first()
-    )
+        if team_id is not None
+        else None
+    ) or Review.objects.order_by("-period_end").first()
     if review:
         ctx.objects["review"] = review.pk
         auditor = active.filter(role=Role.AUDITOR, team_id=review.team_id).first()
@@ -374,16 +380,14 @@ class Worker:
         client = self.client("admin" if admin else spec.persona)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
-        slow = sorted(
-            (
-                {"sql": q["sql"], "ms": float(q["time"]) * 1000}
-                for q in captured.captured_queries
-                if q["sql"].lstrip().upper().startswith("SELECT")
-                and ";" not in q["sql"]  # pghistory's set_config prefix precedes writes
-                and "set_config(" not in q["sql"]
-            ),
-            key=lambda q: -q["ms"],
-        )
+        selects: list[dict[str, Any]] = [
+            {"sql": q["sql"], "ms": float(q["time"]) * 1000}
+            for q in captured.captured_queries
+            if q["sql"].lstrip().upper().startswith("SELECT")
+            and ";" not in q["sql"]  # pghistory's set_config prefix precedes writes
+            and "set_config(" not in q["sql"]
+        ]
+        slow = sorted(selects, key=lambda q: -q["ms"])
         return {
             "count": len(captured.captured_queries),
             "status": response.status_code,
@@ -454,7 +458,7 @@ def ensure_bench_personas() -> list[str]:
     from referrals.models import Referral
 
     Role = Membership.Role
-    done = []
+    done: list[str] = []
     active = Membership.objects.filter(ended_at__isnull=True)
     specialist_ids = active.filter(role=Role.JOB_SPECIALIST).values_list("user_id", flat=True)
     row = _median_item(

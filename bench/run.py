@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -96,7 +97,8 @@ def scalar(database_url: str, sql: str):
 
     with psycopg.connect(_libpq(database_url)) as conn:
         try:
-            return conn.execute(sql).fetchone()[0]
+            row = conn.execute(sql).fetchone()
+            return row[0] if row is not None else None
         except psycopg.errors.UndefinedTable:
             return None
 
@@ -234,8 +236,8 @@ class WorkerHandle:
 
 def measure_interleaved(workers: dict, key: str, n: int, rounds: int, *, admin: bool) -> dict:
     """n requests per scale, in `rounds` alternating batches after one warm-up request each."""
-    timings = {label: [] for label in workers}
-    statuses = {label: set() for label in workers}
+    timings: dict[str, list[float]] = {label: [] for label in workers}
+    statuses: dict[str, set[int]] = {label: set() for label in workers}
     for w in workers.values():
         w.call("measure", key=key, n=2, admin=admin)  # warm-up: templates, caches, pool
     per_round = max(1, math.ceil(n / rounds))
@@ -286,7 +288,7 @@ def write_explain(workers: dict, queries: list[dict], top: int = 8) -> None:
     server's own execution time (client-side timings are skewed by CPU contention)."""
     import re
 
-    worker = workers.get("national")
+    worker: Any = workers.get("national")
     plans, seen = [], set()
     for q in queries if worker else []:
         shape = re.sub(r"\d+", "N", q["sql"])
@@ -473,7 +475,7 @@ def main(argv: list[str]) -> int:
             if wanted and spec.key not in wanted:
                 continue
             info = {label: d["pages"][spec.key] for label, d in described.items()}
-            row = {
+            row: dict[str, Any] = {
                 "key": spec.key,
                 "label": spec.label,
                 # small / national (one name when the same user exists at both scales)

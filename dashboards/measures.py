@@ -448,7 +448,7 @@ def employment_rate_grow(*, team_ids: list[int], period: Period) -> _Query:
 )
 def employment_rate_trend(*, team_ids: list[int], periods: Sequence[Period]) -> _Query:
     """The employment rate (IPS Employment Center) for each quarter on its own."""
-    aggregates = {}
+    aggregates: dict[str, Any] = {}
     for i, p in enumerate(periods):
         aggregates |= _rate_aggregates(p, str(i))
     return _Query(

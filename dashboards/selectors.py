@@ -6,14 +6,16 @@ Each function runs a fixed number of queries, whatever the size of the caseload.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from dashboards import measures
 from deadlines.models import Alert
 from deadlines.selectors import alerts_for
 from ips.access import scope_for
-from ips.accounts.models import Membership, User
+from ips.accounts.models import Membership, Team, User
 from participants.models import Goal, Participant
 from participants.selectors import caseload_subquery, participants_for
 from referrals.models import Referral
@@ -39,7 +41,7 @@ def month_of(day: dt.date) -> tuple[dt.date, dt.date]:
 # --- Job specialist: my day ------------------------------------------------------------------------
 
 
-def my_open_alerts(*, user, limit: int = 20):
+def my_open_alerts(*, user: Any, limit: int = 20) -> list[Alert]:
     return list(
         alerts_for(user)
         .filter(owner=user)
@@ -49,7 +51,9 @@ def my_open_alerts(*, user, limit: int = 20):
     )
 
 
-def my_participants_longest_without_contact(*, user, limit: int = LONGEST_WITHOUT_CONTACT):
+def my_participants_longest_without_contact(
+    *, user: Any, limit: int = LONGEST_WITHOUT_CONTACT
+) -> list[Participant]:
     """The specialist's active participants, those with the oldest (or no) last contact first."""
     return list(
         participants_for(user)
@@ -60,7 +64,7 @@ def my_participants_longest_without_contact(*, user, limit: int = LONGEST_WITHOU
     )
 
 
-def my_goals_due(*, user, week_end: dt.date, limit: int = 30):
+def my_goals_due(*, user: Any, week_end: dt.date, limit: int = 30) -> list[Goal]:
     """Open action-plan goals of the specialist's participants due by the end of this week
     (overdue ones included: they are still due)."""
     return list(
@@ -78,11 +82,11 @@ def my_goals_due(*, user, week_end: dt.date, limit: int = 30):
     )
 
 
-def _my_teams(user) -> list[int]:
+def _my_teams(user: Any) -> list[int]:
     return sorted(scope_for(user).specialist_team_ids)
 
 
-def my_face_to_face_employer_contacts(*, user, week: tuple[dt.date, dt.date]) -> int:
+def my_face_to_face_employer_contacts(*, user: Any, week: tuple[dt.date, dt.date]) -> int:
     """Face-to-face employer contacts the specialist logged this week for their teams (IPS
     target: 6): the count behind `measures.employer_contacts_per_specialist_week`."""
     per = measures.employer_contacts_per_specialist_week.per_specialist(
@@ -91,7 +95,7 @@ def my_face_to_face_employer_contacts(*, user, week: tuple[dt.date, dt.date]) ->
     return per[user.pk].count
 
 
-def my_community_minutes(*, user, month: tuple[dt.date, dt.date]) -> tuple[int, int]:
+def my_community_minutes(*, user: Any, month: tuple[dt.date, dt.date]) -> tuple[int, int]:
     """(minutes in the community, minutes met in person with a place) of the specialist's
     contacts this month with their teams' participants: `measures.community_share`."""
     per = measures.community_share.per_specialist(
@@ -103,13 +107,11 @@ def my_community_minutes(*, user, month: tuple[dt.date, dt.date]) -> tuple[int, 
 # --- IPS leader: the team ---------------------------------------------------------------------------
 
 
-def leader_teams(user):
-    from ips.accounts.models import Team
-
+def leader_teams(user: Any) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=scope_for(user).leader_team_ids).order_by("name", "id")
 
 
-def caseload_per_specialist(*, team) -> list[dict]:
+def caseload_per_specialist(*, team: Team) -> list[dict[str, Any]]:
     """The caseload of each job specialist of the team (specialists with none included), and of
     anyone else holding participants of the team."""
     member_ids = Membership.objects.filter(
@@ -132,7 +134,7 @@ def caseload_per_specialist(*, team) -> list[dict]:
     ]
 
 
-def intake_summary(*, user, team, today: dt.date) -> dict:
+def intake_summary(*, user: Any, team: Team, today: dt.date) -> dict[str, int]:
     """The intake queue at a glance: open referrals, of which not yet assigned, and of which
     not met within a week of being received."""
     week_ago = today - dt.timedelta(days=FIRST_MEETING_WITHIN_DAYS)
@@ -149,7 +151,7 @@ def intake_summary(*, user, team, today: dt.date) -> dict:
     )
 
 
-def open_alerts_per_rule(*, user, team) -> list[dict]:
+def open_alerts_per_rule(*, user: Any, team: Team) -> list[Mapping[str, Any]]:
     return list(
         alerts_for(user)
         .filter(team=team)
@@ -167,7 +169,7 @@ def open_alerts_per_rule(*, user, team) -> list[dict]:
 # --- Partner ----------------------------------------------------------------------------------------
 
 
-def partner_referrals(*, user):
+def partner_referrals(*, user: Any) -> QuerySet[Referral]:
     """Referrals made from the partner's own organisation(s): shown by name and status only."""
     return (
         referrals_for(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -46,14 +46,19 @@ def with_open_alert_count(participants: QuerySet[_P]) -> QuerySet[_P]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return participants.annotate(
-        open_alert_count=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0))
+    # The same rows with one more column; django-stubs types annotate() on a generic
+    # queryset as QuerySet[Model].
+    return cast(
+        "QuerySet[_P]",
+        participants.annotate(
+            open_alert_count=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0))
+        ),
     )
 
 
 def alert_list_for_user(
     *,
-    user,
+    user: Any,
     rule: str = "",
     specialist_id: int | None = None,
     min_age_days: int | None = None,
@@ -72,7 +77,7 @@ def alert_list_for_user(
     return qs.order_by("first_breached_at", "id")
 
 
-def specialists_for_filter(user) -> QuerySet[User]:
+def specialists_for_filter(user: Any) -> QuerySet[User]:
     """The specialists of the teams a leader leads (for the list's specialist filter)."""
     team_ids = scope_for(user).leader_team_ids
     return User.objects.filter(

@@ -1,4 +1,4 @@
-from types import SimpleNamespace
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,13 +26,14 @@ def _can_acknowledge(user, alert: Alert) -> bool:
 
 
 # The subjects with a page of their own (a specialist or a team alert links to nothing).
-SUBJECT_URLS = {
+SUBJECT_URLS: dict[str, str] = {
     Alert.SubjectKind.PARTICIPANT: "participants:detail",
     Alert.SubjectKind.REFERRAL: "referrals:detail",
 }
 
 
-def _subject_url(alert: Alert) -> str | None:
+def _subject_url(alert: Any) -> str | None:
+    """The subject's page, for an alert `_decorate` has given its `subject`."""
     name = SUBJECT_URLS.get(alert.subject_kind)
     if not name or alert.subject is None:
         return None
@@ -57,8 +58,8 @@ def _log_reads(request, alerts) -> None:
         access_events_record_many(
             request=request,
             what=AccessEvent.What.ALERT_LIST,
-            participants=[SimpleNamespace(pk=pk) for pk in participant_ids],
-            referrals=[SimpleNamespace(pk=pk) for pk in referral_ids],
+            participant_ids=participant_ids,
+            referral_ids=referral_ids,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,7 @@ def job_opening_get_for_user(*, user: Any, pk: Any) -> JobOpening:
     return get_in_scope(job_openings_for(user), pk)
 
 
-def _last_contact_subquery():
+def _last_contact_subquery() -> Subquery:
     return Subquery(
         EmployerContact.objects.filter(employer=OuterRef("pk"))
         .order_by("-contact_date")
@@ -81,7 +82,9 @@ def _last_contact_subquery():
     )
 
 
-def employer_list(*, user, search: str = "", include_archived: bool = False) -> QuerySet:
+def employer_list(
+    *, user: Any, search: str = "", include_archived: bool = False
+) -> QuerySet[Employer]:
     """The registers the user may see, with the last contact date. Search by name or org. number
     (spaces in the number are ignored)."""
     qs = employers_for(user).select_related("team").annotate(last_contact=_last_contact_subquery())
@@ -97,7 +100,7 @@ def employer_list(*, user, search: str = "", include_archived: bool = False) -> 
     return qs.order_by("name", "id")
 
 
-def _visible_participants(user) -> QuerySet:
+def _visible_participants(user: Any) -> QuerySet[Participant]:
     return participants_for(user).only("id", "name", "team_id")
 
 
@@ -111,7 +114,7 @@ class EmployerDetail:
     last_contact: dt.date | None
 
 
-def employer_detail(*, user, employer: Employer) -> EmployerDetail:
+def employer_detail(*, user: Any, employer: Employer) -> EmployerDetail:
     """Contacts, hires and openings of one employer. Participant names appear only for people
     the user may see (a team a register is shared with sees the log, not the other team's people)."""
     contacts = (
@@ -155,7 +158,7 @@ def employer_detail(*, user, employer: Employer) -> EmployerDetail:
     )
 
 
-def employer_log(*, user, specialist_id: int | None = None) -> QuerySet:
+def employer_log(*, user: Any, specialist_id: int | None = None) -> QuerySet[EmployerContact]:
     qs = (
         employer_contacts_for(user)
         .select_related("employer", "job_specialist", "contact_person")
@@ -169,7 +172,7 @@ def employer_log(*, user, specialist_id: int | None = None) -> QuerySet:
     return qs
 
 
-def team_specialists(*, user) -> QuerySet:
+def team_specialists(*, user: Any) -> QuerySet[User]:
     """Job specialists of the user's own teams (to filter the log by)."""
     return (
         User.objects.filter(
@@ -182,7 +185,7 @@ def team_specialists(*, user) -> QuerySet:
     )
 
 
-def job_opening_list(*, user, status: str = JobOpening.Status.OPEN) -> QuerySet:
+def job_opening_list(*, user: Any, status: str = JobOpening.Status.OPEN) -> QuerySet[JobOpening]:
     qs = (
         job_openings_for(user)
         .select_related("employer", "created_by", "team")
@@ -199,7 +202,7 @@ def job_opening_list(*, user, status: str = JobOpening.Status.OPEN) -> QuerySet:
     return qs.order_by(Coalesce("deadline", dt.date.max), "id")
 
 
-def participant_choices(*, user, team_id: int) -> QuerySet:
+def participant_choices(*, user: Any, team_id: int) -> QuerySet[Participant]:
     """People a contact or opening may be for: active participants of the employer's team,
     the user's own caseload first."""
     return (
@@ -279,7 +282,7 @@ def weekly_specialist_counts(*, team: Team, today: dt.date) -> tuple[list[dt.dat
     )
     rows = []
     for person in people:
-        row = by_user.get(person.pk, {})
+        row: Mapping[str, Any] = by_user.get(person.pk, {})
         rows.append(
             SpecialistWeeks(
                 specialist=person, counts=[row.get(f"w{i}", 0) for i in range(WEEKS_SHOWN)]
@@ -321,7 +324,9 @@ def upcoming_next_steps(*, team: Team, today: dt.date) -> list:
     )
 
 
-def _visible_people_by_opening(*, user, openings: QuerySet) -> dict[int, list[Participant]]:
+def _visible_people_by_opening(
+    *, user: Any, openings: QuerySet[JobOpening]
+) -> dict[int, list[Participant]]:
     """{opening id: the matched participants the user may see}. One query, run even when there
     are no openings (a Prefetch would skip it), so the page's query count stays the same."""
     links = (
@@ -339,7 +344,7 @@ def _visible_people_by_opening(*, user, openings: QuerySet) -> dict[int, list[Pa
     return people
 
 
-def weekly_view(*, user, team: Team) -> WeeklyView:
+def weekly_view(*, user: Any, team: Team) -> WeeklyView:
     today = oslo_today()
     weeks, rows = weekly_specialist_counts(team=team, today=today)
     open_now = (
@@ -348,7 +353,8 @@ def weekly_view(*, user, team: Team) -> WeeklyView:
         .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
     )
     people = _visible_people_by_opening(user=user, openings=open_now)
-    openings = list(
+    # Openings with the people the user may see set on each, for the template.
+    openings: list[Any] = list(
         open_now.select_related("employer").order_by(Coalesce("deadline", dt.date.max), "id")
     )
     for opening in openings:

@@ -22,7 +22,7 @@ from employers.forms import (
 from employers.models import EmployerContact, JobOpening
 from employers.selectors import employer_get_for_user, employers_for, job_opening_get_for_user
 from ips.access import can_edit_employer, is_staff_member, require, staff_teams_for
-from ips.audit.models import AccessEvent
+from ips.audit.models import AccessEvent, AccessWhat
 from ips.audit.services import access_events_record_many
 from ips.forms import add_validation_error
 
@@ -52,7 +52,7 @@ def _chosen_team(request):
     return teams[0], teams
 
 
-def _log_people_shown(request, what: AccessEvent.What, people, detail: str = "") -> None:
+def _log_people_shown(request, what: AccessWhat, people, detail: str = "") -> None:
     unique = {p.pk: p for p in people}
     access_events_record_many(
         request=request, what=what, detail=detail, participants=unique.values()

@@ -1,13 +1,18 @@
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fidelity.models import Review, Scale
+from ips.accounts.models import Team, User
 from ips.forms import DateInput
 from ips.periods import period_dates, period_normalise
 
 
 class ReviewCreateForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, empty_label=None
+    )
     period = forms.CharField(
         label=_("Periode"),
         max_length=7,
@@ -20,7 +25,7 @@ class ReviewCreateForm(forms.Form):
         empty_label=None,
         help_text=_("IPS-25 er standard. Den eldre IPS-15 kan velges for sammenligning."),
     )
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label=_("Målere"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -1,14 +1,28 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
-from fidelity.models import ItemScore, Review, ReviewEvent, ReviewExport, SampledRecord
+from fidelity.models import ItemScore, Review, ReviewEvent, ReviewExport, SampledRecord, Section
 from ips.access import Scope, get_in_scope, review_team_ids_for
 from ips.dates import oslo_today
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Totals(TypedDict):
+    total: int | None  # None until an item is scored
+    scored: int
+    items: int
+
+
+# A review annotated by `with_totals`.
+ReviewWithTotals: TypeAlias = "WithAnnotations[Review, Totals]"
 
 
 def reviews_for(user: Any) -> QuerySet[Review]:
@@ -22,7 +36,7 @@ def review_get_for_user(*, user: Any, pk: Any, queryset: QuerySet[Review] | None
     return get_in_scope(queryset if queryset is not None else reviews_for(user), pk)
 
 
-def sampled_participant_ids_for_auditor(user: Any, scope: Scope) -> QuerySet | None:
+def sampled_participant_ids_for_auditor(user: Any, scope: Scope) -> QuerySet[Any] | None:
     """Participant ids an auditor may read: drawn into the sample of a review they are a reviewer
     on, for a team they are assigned to, while the review's record window is open. Registered
     with the access policy (`grant_participant_reads`) in FidelityConfig.ready()."""
@@ -36,8 +50,9 @@ def sampled_participant_ids_for_auditor(user: Any, scope: Scope) -> QuerySet | N
     ).values("participant_id")
 
 
-def localised(obj, name: str) -> str:
-    """`name_nb` or `name_en` of a model or dict, following the active language."""
+def localised(obj: Any, name: str) -> Any:
+    """`name_nb` or `name_en` of a model or dict, following the active language (a text, or
+    the JSON of a field such as an item's `anchors_nb`)."""
     lang = "en" if (get_language() or "nb").startswith("en") else "nb"
     if isinstance(obj, dict):
         return obj.get(f"{name}_{lang}") or obj.get(f"{name}_nb", "")
@@ -56,7 +71,7 @@ def band_for(bands: list[dict], total: int | None) -> dict | None:
 
 @dataclass
 class SectionTotal:
-    section: object
+    section: Section
     total: int
     maximum: int
     scored: int
@@ -106,7 +121,7 @@ def review_scores(review: Review) -> list[ItemScore]:
     return list(review.scores.select_related("item__section").order_by("item__number"))
 
 
-def review_for_page(qs: QuerySet) -> QuerySet:
+def review_for_page(qs: QuerySet[Review]) -> QuerySet[Review]:
     return qs.select_related("team", "scale", "created_by").prefetch_related(
         "reviewers",
         Prefetch("events", queryset=ReviewEvent.objects.select_related("by")),
@@ -119,13 +134,13 @@ def review_for_page(qs: QuerySet) -> QuerySet:
     )
 
 
-def with_totals(qs: QuerySet) -> QuerySet:
+def with_totals(qs: QuerySet[Review]) -> QuerySet[ReviewWithTotals]:
     return qs.annotate(
         total=Sum("scores__score"), scored=Count("scores__score"), items=Count("scores")
     )
 
 
-def previous_review(review: Review) -> Review | None:
+def previous_review(review: Review) -> ReviewWithTotals | None:
     """The team's latest final review on the same scale before this one, with its total."""
     return (
         with_totals(
@@ -141,7 +156,7 @@ def previous_review(review: Review) -> Review | None:
     )
 
 
-def team_trend(review: Review) -> list[Review]:
+def team_trend(review: Review) -> list[ReviewWithTotals]:
     """All final reviews of the team on this scale up to this one (oldest first), plus this one
     (also while it is still a draft): one query either way."""
     return list(
@@ -153,11 +168,13 @@ def team_trend(review: Review) -> list[Review]:
     )
 
 
-def reviews_list(qs: QuerySet) -> QuerySet:
+def reviews_list(qs: QuerySet[Review]) -> QuerySet[ReviewWithTotals]:
     return with_totals(qs.select_related("team", "scale")).order_by("-period_end", "team__name")
 
 
-def trends_by_team(reviews: list[Review]) -> dict[str, list[tuple[str, int | None]]]:
+def trends_by_team(
+    reviews: Iterable[ReviewWithTotals],
+) -> dict[str, list[tuple[str, int | None]]]:
     """team name -> [(period, total)] of final reviews, oldest first (from a loaded list)."""
     trends: dict[str, list[tuple[str, int | None]]] = {}
     for review in sorted(reviews, key=lambda r: (r.period_end, r.pk)):
@@ -166,5 +183,5 @@ def trends_by_team(reviews: list[Review]) -> dict[str, list[tuple[str, int | Non
     return trends
 
 
-def exports_for(user) -> QuerySet:
+def exports_for(user: Any) -> QuerySet[ReviewExport]:
     return ReviewExport.objects.filter(requested_by=user)

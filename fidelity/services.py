@@ -25,7 +25,7 @@ SAMPLE_ACCESS_DAYS = 30
 
 Status = Review.Status
 # draft -> scoring -> final; a final review only moves on through review_reopen (with a reason).
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.SCORING},
     Status.SCORING: {Status.DRAFT, Status.FINAL},
     Status.FINAL: set(),

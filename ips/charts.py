@@ -94,7 +94,7 @@ def bar_chart(
     if value_formatter is not None:
         chart.value_formatter = value_formatter
     chart.x_labels = list(labels)
-    if named:
+    if isinstance(series, dict):
         for name, values in series.items():
             chart.add(name, list(values))
     else:

@@ -18,7 +18,7 @@ from pghistory import runtime
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
-    from django.db.models import Model
+    from django.db.models import Model, QuerySet
 
 ModelT = TypeVar("ModelT", bound="type[Model]")
 
@@ -28,6 +28,19 @@ def track_history(model: ModelT) -> ModelT:
         model_name=f"{model.__name__}History",
         obj_field=pghistory.ObjForeignKey(related_name="history"),
     )(model)
+
+
+def history_of(record: Model) -> QuerySet[Any]:
+    """`record.history`: the change-history rows of one tracked record (a queryset).
+    The reverse relation is added by pghistory at runtime, where django-stubs cannot see it."""
+    history: QuerySet[Any] = record.history.all()  # type: ignore[attr-defined]
+    return history
+
+
+def history_model_of(model: type[Model]) -> type[Model]:
+    """The `<Model>History` event model that `track_history` made for `model`."""
+    related: type[Model] = model.history.rel.related_model  # type: ignore[attr-defined]
+    return related
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ Each entry names a URL and the roles that may use it. A name that does not resol
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import scope_for
@@ -17,7 +18,7 @@ Role = Membership.Role
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # a lazy translation
     url_name: str
     roles: tuple[str, ...]
 

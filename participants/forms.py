@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ips.dates import oslo_today
@@ -27,6 +28,11 @@ NUMBER = _("Skriv et tall, for eksempel 37,5.")
 
 def _textarea(rows: int = 2) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
+
+
+def _is_text_field(name: str) -> bool:
+    field = VocationalProfile._meta.get_field(name)
+    return isinstance(field, models.Field) and isinstance(field.formfield(), forms.CharField)
 
 
 def _no_future(form: forms.Form, name: str):
@@ -109,8 +115,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             name: _textarea(2)
             for name in PROFILE_FIELDS
-            if isinstance(VocationalProfile._meta.get_field(name).formfield(), forms.CharField)
-            and name not in ("sources", "income_sources")
+            if _is_text_field(name) and name not in ("sources", "income_sources")
         }
 
     def __init__(self, *args, show_health: bool = True, **kwargs):

@@ -5,6 +5,7 @@ employment" and "community contact", used by every screen, rule, CSV and PDF."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -20,6 +21,9 @@ from ips.history import track_history
 from ips.validators import validate_national_id
 from participants.statuses import ACTIVE_STATUSES, ParticipantStatus
 
+if TYPE_CHECKING:
+    from ips.accounts.models import User
+
 
 class InWorkAtReferral(models.TextChoices):
     """Was the person in paid work when referred? Recorded on the referral and carried to the
@@ -30,7 +34,7 @@ class InWorkAtReferral(models.TextChoices):
     UNKNOWN = "unknown", _("Vet ikke")
 
 
-class ParticipantQuerySet(models.QuerySet):
+class ParticipantQuerySet(models.QuerySet["Participant"]):
     """Participants by the shared concepts of DESIGN.md §6 (definitions at the bottom of this
     file). `Participant.objects.active()`, `.on_caseload(specialist, on=day)`, ..."""
 
@@ -43,7 +47,7 @@ class ParticipantQuerySet(models.QuerySet):
         return self.filter(active_on(day))
 
     def on_caseload(
-        self, specialist: object = None, *, on: dt.date | None = None
+        self, specialist: User | int | None = None, *, on: dt.date | None = None
     ) -> ParticipantQuerySet:
         """The caseload: participants in an active status, each assigned to their job specialist
         (`specialist`'s only, when given); today's status, or the status at the end of `on`."""

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import get_in_scope, participant_grants, scope_for
@@ -18,6 +19,7 @@ from participants.models import (
     Contact,
     Goal,
     Participant,
+    ParticipantQuerySet,
     VocationalProfile,
     community_contact,
     in_person_contact,
@@ -26,7 +28,7 @@ from participants.models import (
 # --- Scope --------------------------------------------------------------------------------------
 
 
-def participants_for(user: Any) -> QuerySet[Participant]:
+def participants_for(user: Any) -> ParticipantQuerySet:
     """The participants this user may see at all: their own teams' (staff), plus the records
     another app grants them (an auditor's chart-review sample, see `ips.access`)."""
     s = scope_for(user)
@@ -115,7 +117,7 @@ def community_time(row: dict) -> CommunityTime:
 # --- Caseload page ------------------------------------------------------------------------------------
 
 
-def _with_caseload_columns(qs: QuerySet) -> QuerySet:
+def _with_caseload_columns(qs: QuerySet[Participant]) -> QuerySet[Participant]:
     last_contact = (
         Contact.objects.filter(participant=OuterRef("pk"))
         .order_by("-contact_date")
@@ -137,7 +139,7 @@ def _with_caseload_columns(qs: QuerySet) -> QuerySet:
     )
 
 
-def caseload_for(*, user) -> QuerySet[Participant]:
+def caseload_for(*, user: Any) -> QuerySet[Participant]:
     """A job specialist's own participants; a leader's: every participant of the teams they
     lead (every specialist's caseload)."""
     s = scope_for(user)
@@ -153,7 +155,7 @@ def caseload_rows(*, user: Any) -> QuerySet[Participant]:
     return _with_caseload_columns(participants_for(user))
 
 
-def specialists_led_by(*, user) -> QuerySet[User]:
+def specialists_led_by(*, user: Any) -> QuerySet[User]:
     team_ids = scope_for(user).leader_team_ids
     return (
         User.objects.filter(
@@ -173,7 +175,7 @@ def days_since(value: dt.date | None) -> int | None:
 # --- Participant page ------------------------------------------------------------------------------
 
 
-def participant_for_page(*, user, pk) -> QuerySet[Participant]:
+def participant_for_page(*, user: Any, pk: Any) -> QuerySet[Participant]:
     return participants_for(user).select_related("job_specialist", "team", "referral")
 
 
@@ -183,7 +185,7 @@ def participant_for_page(*, user, pk) -> QuerySet[Participant]:
 @dataclass(frozen=True)
 class ProfileSection:
     key: str
-    title: str
+    title: str | Promise  # a lazy translation
     fields: tuple[str, ...] = ()
     related: str = ""  # a related list (work history, support network) fills the section
 
@@ -234,7 +236,7 @@ PROFILE_SECTIONS = (
 )
 
 
-def _filled(value) -> bool:
+def _filled(value: object) -> bool:
     return value not in (None, "", [], ())
 
 
@@ -246,12 +248,13 @@ class Completeness:
 
 
 def profile_completeness(
-    *, profile: VocationalProfile | None, show_health: bool, related_counts: dict
+    *, profile: VocationalProfile | None, show_health: bool, related_counts: dict[str, int]
 ) -> Completeness:
     """Share of the kit's sections with anything in them. Sections that are only health
     details count only for people allowed to see them."""
     health = set(VocationalProfile.HEALTH_FIELDS)
-    empty, filled = [], []
+    empty: list[ProfileSection] = []
+    filled: list[ProfileSection] = []
     for section in PROFILE_SECTIONS:
         fields = (
             section.fields if show_health else tuple(f for f in section.fields if f not in health)

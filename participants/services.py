@@ -22,7 +22,7 @@ from ips.audit.subject import participant_anonymise
 from ips.changes import Subject, announce
 from ips.dates import oslo_today
 from ips.forms import StaleObjectError
-from ips.history import acting_as
+from ips.history import acting_as, history_of
 from participants import selectors
 from participants.models import (
     ActionPlan,
@@ -180,10 +180,11 @@ def _comparable(value: object) -> object:
 def _changed_since(profile: VocationalProfile, version: int) -> list[str]:
     """Fields that differ between the version the user loaded and the stored one, read from the
     profile's change history."""
+    old: object | None
     if version == 0:
         old = VocationalProfile(participant_id=profile.participant_id)
     else:
-        old = profile.history.filter(version=version).order_by("-pgh_id").first()
+        old = history_of(profile).filter(version=version).order_by("-pgh_id").first()
     if old is None:
         return list(PROFILE_FIELDS)
     return [
@@ -210,7 +211,11 @@ def profile_save(
         )
         stored_version = profile.version if profile else 0
         if stored_version != version:
-            raise StaleObjectError(_changed_since(profile, version))
+            # No profile but a version: the form was not loaded from this record (every field
+            # is then "changed"), never an AttributeError.
+            raise StaleObjectError(
+                _changed_since(profile, version) if profile else list(PROFILE_FIELDS)
+            )
         if profile is None:
             profile = VocationalProfile(participant=participant, version=1)
         else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Field
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +20,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from deadlines.selectors import with_open_alert_count
 from employers.selectors import employers_for
 from ips.access import can_edit_participant, can_see_health, is_leader, is_staff_member, require
-from ips.audit.models import AccessEvent
+from ips.audit.models import AccessEvent, AccessWhat
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.forms import StaleObjectError, add_validation_error
 from ips.pdf import render_pdf
@@ -53,7 +56,7 @@ from reports.timeline import participant_timeline
 CASELOAD_PAGE_SIZE = 25
 
 
-def _participant(request, pk, *, what: AccessEvent.What, edit: bool = False) -> Participant:
+def _participant(request, pk, *, what: AccessWhat, edit: bool = False) -> Participant:
     """The participant if the user may see it (else 404), 403 for edits without the right to
     edit, and the read (or change) written to the access log."""
     participant = participant_get_for_user(
@@ -161,7 +164,8 @@ def detail(request, pk):
 
 def _contact_saved_response(request, participant, origin: str):
     if origin == "caseload":
-        row = with_open_alert_count(caseload_rows(user=request.user)).get(pk=participant.pk)
+        # A caseload row: the participant with the columns its selector annotates.
+        row: Any = with_open_alert_count(caseload_rows(user=request.user)).get(pk=participant.pk)
         row.days_since_contact = days_since(row.last_contact_date)
         html = render_to_string(
             "participants/partials/caseload_row.html", {"row": row}, request=request
@@ -362,7 +366,7 @@ def _display(profile, name: str) -> str:
         return ", ".join(str(VocationalProfile.Source(v).label) for v in value)
     if name == "income_sources":
         return ", ".join(str(VocationalProfile.Benefit(v).label) for v in value)
-    if field.choices and value is not None:
+    if isinstance(field, Field) and field.choices and value is not None:
         return str(getattr(profile, f"get_{name}_display")())
     if value is True:
         return _("Ja")

@@ -1,4 +1,5 @@
 import django_filters
+import django_filters.widgets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import scope_for, teams_for
-from ips.accounts.models import Organisation, Team
+from ips.accounts.models import Organisation, Team, User
 from ips.dates import oslo_today
 from ips.forms import DateInput
 from participants.models import Contact, InWorkAtReferral
@@ -184,7 +184,7 @@ class ReferralForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    specialist = forms.ModelChoiceField(
+    specialist: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         queryset=None,
         label=_("Jobbspesialist"),
         widget=forms.RadioSelect,
@@ -198,7 +198,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args, referral: Referral, specialists, **kwargs):
         super().__init__(*args, **kwargs)
         self.referral = referral
-        self.fields["specialist"].queryset = specialists
+        specialist = self.fields["specialist"]
+        assert isinstance(specialist, forms.ModelChoiceField)
+        specialist.queryset = specialists
 
     def clean(self):
         cleaned = super().clean()

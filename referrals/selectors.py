@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ips.access import get_in_scope, scope_for
@@ -49,7 +51,7 @@ class WeekRule:
     """The one-week rule state, as text and a style (never colour alone)."""
 
     code: str
-    label: str
+    label: str | Promise  # a lazy translation
     css: str
     icon: str
 
@@ -67,21 +69,21 @@ def week_rule_for(days_since_received: int) -> WeekRule:
     return WEEK_OK
 
 
-def _with_days(referrals) -> list[Referral]:
+def _with_days(referrals: Iterable[Referral]) -> list[Referral]:
     today = oslo_today()
-    rows = list(referrals)
+    rows: list[Any] = list(referrals)  # referrals with two display attributes set below
     for referral in rows:
         referral.days_since_received = (today - referral.date_received).days
         referral.week_rule = week_rule_for(referral.days_since_received)
     return rows
 
 
-def add_intake_timing(referrals) -> list[Referral]:
+def add_intake_timing(referrals: Iterable[Referral]) -> list[Referral]:
     """Days since received and the one-week rule state, for a page of referrals."""
     return _with_days(referrals)
 
 
-def referral_list_for(*, user) -> QuerySet[Referral]:
+def referral_list_for(*, user: Any) -> QuerySet[Referral]:
     return (
         referrals_for(user)
         .select_related("team", "source_organisation", "assigned_specialist")
@@ -89,7 +91,7 @@ def referral_list_for(*, user) -> QuerySet[Referral]:
     )
 
 
-def intake_queue_for(*, user) -> QuerySet[Referral]:
+def intake_queue_for(*, user: Any) -> QuerySet[Referral]:
     """Open referrals (not assigned, or assigned but not met yet) of the leader's own teams,
     oldest first."""
     return (
@@ -103,7 +105,7 @@ def intake_queue_for(*, user) -> QuerySet[Referral]:
     )
 
 
-def referral_detail_for(*, user, pk) -> Referral:
+def referral_detail_for(*, user: Any, pk: Any) -> Referral:
     queryset = referrals_for(user).select_related(
         "team", "source_organisation", "assigned_specialist", "submitted_by"
     )
@@ -114,7 +116,7 @@ def referral_events(*, referral: Referral) -> list[ReferralEvent]:
     return list(referral.events.select_related("by").order_by("at", "id"))
 
 
-def _open_referrals_subquery():
+def _open_referrals_subquery() -> Coalesce:
     return Coalesce(
         Subquery(
             Referral.objects.filter(

@@ -8,7 +8,7 @@ anyone outside the participant's own team.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404
 from django.utils.translation import gettext_noop
@@ -58,11 +58,15 @@ def history_subject(*, user: Any, kind: str, pk: Any) -> Subject:
         return Subject(referral, None, referral, frozenset())
     if kind in PARTICIPANT_PARTS:
         model = PARTICIPANT_PARTS[kind]
-        obj = access.get_in_scope(
-            model.objects.select_related("participant").filter(
-                participant__in=participants_for(user)
+        # django-stubs joins the three models' querysets to QuerySet[Model]; each has .participant.
+        obj = cast(
+            Part,
+            access.get_in_scope(
+                model.objects.select_related("participant").filter(
+                    participant__in=participants_for(user)
+                ),
+                pk,
             ),
-            pk,
         )
         health = getattr(model, "HEALTH_FIELDS", ())
         return Subject(obj, obj.participant, None, _health_hidden(user, obj.participant, health))
@@ -71,7 +75,12 @@ def history_subject(*, user: Any, kind: str, pk: Any) -> Subject:
     return Subject(review_get_for_user(user=user, pk=pk), None, None, frozenset())
 
 
-PARTICIPANT_PARTS = {"profil": VocationalProfile, "plan": ActionPlan, "jobb": Job}
+Part = VocationalProfile | ActionPlan | Job
+PARTICIPANT_PARTS: dict[str, type[Part]] = {
+    "profil": VocationalProfile,
+    "plan": ActionPlan,
+    "jobb": Job,
+}
 
 
 def _health_hidden(user: Any, participant: Any, health_fields: Any) -> frozenset[str]:

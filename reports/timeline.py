@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import Alert
 from deadlines.rules import rule_title
 from employers.models import EmployerContactParticipant
+from ips.history import history_model_of
 from participants.models import (
     Contact,
     EducationEpisode,
@@ -39,7 +42,7 @@ class TimelineItem:
     extra: dict = field(default_factory=dict)
 
     @property
-    def sort_key(self):
+    def sort_key(self) -> tuple[dt.date, dt.datetime]:
         return (self.on, self.at)
 
 
@@ -248,8 +251,8 @@ def participant_timeline(*, participant: Participant, pages: int = 1) -> tuple[l
     return items[:limit], len(items) > limit
 
 
-def _profile_events(participant_id: int, limit: int):
-    history_model = VocationalProfile.history.rel.related_model
-    return history_model.objects.filter(pgh_obj__participant_id=participant_id).order_by(
+def _profile_events(participant_id: int, limit: int) -> QuerySet[Any]:
+    history_model = history_model_of(VocationalProfile)
+    return history_model._default_manager.filter(pgh_obj__participant_id=participant_id).order_by(
         "-pgh_created_at"
     )[:limit]

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -394,7 +395,7 @@ class SignedInSite:
         self.browser = browser
         self.url = url
         self.world = World()
-        self._states = {}
+        self._states: dict[str, Any] = {}
 
     def sign_in(self, *usernames: str) -> None:
         """Sign each person in through the real forms, once, and keep their cookies. Call it

@@ -46,7 +46,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -54,7 +54,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.NAV
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -64,7 +64,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -81,7 +81,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -91,7 +91,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def make_member(role: str, *, team: Team | None = None, organisation=None, **user_kwargs) -> User:
-    user = UserFactory(**user_kwargs)
+    user = UserFactory.create(**user_kwargs)
     if role == Membership.Role.PARTNER:
         Membership.objects.create(user=user, role=role, organisation=organisation)
     else:
@@ -99,7 +99,7 @@ def make_member(role: str, *, team: Team | None = None, organisation=None, **use
     return user
 
 
-class ReferralFactory(factory.django.DjangoModelFactory):
+class ReferralFactory(factory.django.DjangoModelFactory[Referral]):
     class Meta:
         model = Referral
 
@@ -113,7 +113,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     referrer_name = "Kari Veileder"
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     class Meta:
         model = Participant
 
@@ -125,14 +125,14 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     entry_date = factory.LazyFunction(lambda: today() - dt.timedelta(days=60))
 
 
-class VocationalProfileFactory(factory.django.DjangoModelFactory):
+class VocationalProfileFactory(factory.django.DjangoModelFactory[VocationalProfile]):
     class Meta:
         model = VocationalProfile
 
     participant = factory.SubFactory(ParticipantFactory)
 
 
-class ActionPlanFactory(factory.django.DjangoModelFactory):
+class ActionPlanFactory(factory.django.DjangoModelFactory[ActionPlan]):
     class Meta:
         model = ActionPlan
 
@@ -140,7 +140,7 @@ class ActionPlanFactory(factory.django.DjangoModelFactory):
     overall_goal = "Fast jobb i butikk"
 
 
-class GoalFactory(factory.django.DjangoModelFactory):
+class GoalFactory(factory.django.DjangoModelFactory[Goal]):
     class Meta:
         model = Goal
 
@@ -149,7 +149,7 @@ class GoalFactory(factory.django.DjangoModelFactory):
     target_date = factory.LazyFunction(lambda: today() + dt.timedelta(days=7))
 
 
-class PlanReviewFactory(factory.django.DjangoModelFactory):
+class PlanReviewFactory(factory.django.DjangoModelFactory[PlanReview]):
     class Meta:
         model = PlanReview
 
@@ -159,7 +159,7 @@ class PlanReviewFactory(factory.django.DjangoModelFactory):
     summary = "Planen er gjennomgått."
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 
@@ -170,7 +170,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     duration_minutes = 45
 
 
-class EmployerFactory(factory.django.DjangoModelFactory):
+class EmployerFactory(factory.django.DjangoModelFactory[Employer]):
     class Meta:
         model = Employer
 
@@ -180,7 +180,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     municipality = "Oslo"
 
 
-class EmployerContactPersonFactory(factory.django.DjangoModelFactory):
+class EmployerContactPersonFactory(factory.django.DjangoModelFactory[EmployerContactPerson]):
     class Meta:
         model = EmployerContactPerson
 
@@ -189,7 +189,7 @@ class EmployerContactPersonFactory(factory.django.DjangoModelFactory):
     role = "Butikksjef"
 
 
-class EmployerContactFactory(factory.django.DjangoModelFactory):
+class EmployerContactFactory(factory.django.DjangoModelFactory[EmployerContact]):
     class Meta:
         model = EmployerContact
 
@@ -201,7 +201,7 @@ class EmployerContactFactory(factory.django.DjangoModelFactory):
     purpose = EmployerContact.Purpose.FIRST_VISIT
 
 
-class JobOpeningFactory(factory.django.DjangoModelFactory):
+class JobOpeningFactory(factory.django.DjangoModelFactory[JobOpening]):
     class Meta:
         model = JobOpening
 
@@ -211,7 +211,7 @@ class JobOpeningFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class JobFactory(factory.django.DjangoModelFactory):
+class JobFactory(factory.django.DjangoModelFactory[Job]):
     class Meta:
         model = Job
 
@@ -224,7 +224,7 @@ class JobFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(lambda j: j.participant.job_specialist)
 
 
-class EducationEpisodeFactory(factory.django.DjangoModelFactory):
+class EducationEpisodeFactory(factory.django.DjangoModelFactory[EducationEpisode]):
     class Meta:
         model = EducationEpisode
 
@@ -235,7 +235,7 @@ class EducationEpisodeFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(lambda e: e.participant.job_specialist)
 
 
-class AlertFactory(factory.django.DjangoModelFactory):
+class AlertFactory(factory.django.DjangoModelFactory[Alert]):
     class Meta:
         model = Alert
 
@@ -247,7 +247,7 @@ class AlertFactory(factory.django.DjangoModelFactory):
     first_breached_at = factory.LazyFunction(timezone.now)
 
 
-class ScaleFactory(factory.django.DjangoModelFactory):
+class ScaleFactory(factory.django.DjangoModelFactory[Scale]):
     class Meta:
         model = Scale
         django_get_or_create = ("code",)
@@ -258,7 +258,7 @@ class ScaleFactory(factory.django.DjangoModelFactory):
     version = "1"
 
 
-class ReviewFactory(factory.django.DjangoModelFactory):
+class ReviewFactory(factory.django.DjangoModelFactory[Review]):
     class Meta:
         model = Review
 

@@ -16,8 +16,16 @@ class MembershipInline(admin.TabularInline):
     can_delete = False  # end a membership instead (nothing is hard-deleted)
 
 
+@admin.action(description=_("Lås opp innlogging (opphev sperre etter mislykkede forsøk)"))
+def unlock_login(modeladmin, request, queryset):
+    for user in queryset:
+        throttle.login_unlock(username=user.username)
+    modeladmin.message_user(request, _("Innloggingssperren er opphevet for valgte brukere."))
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    actions = [unlock_login]
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
@@ -49,13 +57,3 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.action(description=_("Lås opp innlogging (opphev sperre etter mislykkede forsøk)"))
-def unlock_login(modeladmin, request, queryset):
-    for user in queryset:
-        throttle.login_unlock(username=user.username)
-    modeladmin.message_user(request, _("Innloggingssperren er opphevet for valgte brukere."))
-
-
-UserAdmin.actions = [unlock_login]

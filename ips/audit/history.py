@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,17 +59,17 @@ def history_entries(*, obj, hidden_fields=frozenset()) -> list[Entry]:
         and not getattr(f, "auto_now_add", False)
     ]
     related = _related_names(fields, rows)
-    user_ids = {
+    user_ids: set[Any] = {
         (row.pgh_context.metadata or {}).get("user") for row in rows if row.pgh_context_id
     } - {None}
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}
+    names: dict[Any, str] = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}
     entries = []
     previous = None
     for row in rows:
         changes = []
         for field in fields:
             after = getattr(row, field.attname)
-            before = getattr(previous, field.attname) if previous is not None else None
+            before: Any = getattr(previous, field.attname) if previous is not None else None
             if previous is not None and before == after:
                 continue
             if previous is None and after in (None, ""):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
@@ -16,7 +18,7 @@ from ips.audit.models import AccessEvent, role_labels, what_label
 from ips.dates import end_of_day
 
 
-def access_events_for_leader(*, user) -> QuerySet[AccessEvent]:
+def access_events_for_leader(*, user: Any) -> QuerySet[AccessEvent]:
     """Events about the participants and referrals of the teams this user leads."""
     team_ids = scope_for(user).leader_team_ids
     if not team_ids:
@@ -28,7 +30,7 @@ def access_events_for_leader(*, user) -> QuerySet[AccessEvent]:
 
 def access_events_search(
     *,
-    user,
+    user: Any,
     participant: str = "",
     person: str = "",
     date_from: dt.date | None = None,
@@ -59,7 +61,7 @@ def access_events_search(
     return qs.order_by("-at", "-id")
 
 
-def participant_access_report(*, participant) -> QuerySet[AccessEvent]:
+def participant_access_report(*, participant: Any) -> QuerySet[AccessEvent]:
     """Everyone who has read, changed or exported this person's record, oldest first (every
     event; the person's report shows them grouped, `participant_access_groups`)."""
     return (
@@ -110,7 +112,7 @@ class AccessGroup:
         return first if first == last else f"{first}–{last}"
 
 
-def participant_access_groups(*, participant):
+def participant_access_groups(*, participant: Any) -> QuerySet[Any]:
     """The grouped report, newest day first, as a values queryset (for a paginator): one
     aggregate over the (participant, at) index; `access_groups` turns a page into lines."""
     return (
@@ -122,7 +124,7 @@ def participant_access_groups(*, participant):
     )
 
 
-def access_groups(rows) -> list[AccessGroup]:
+def access_groups(rows: Iterable[dict[str, Any]]) -> list[AccessGroup]:
     rows = list(rows)
     user_ids = {row["user_id"] for row in rows} - {None}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
@@ -133,7 +135,7 @@ def access_groups(rows) -> list[AccessGroup]:
         else {}
     )
 
-    def person(row) -> str:
+    def person(row: dict[str, Any]) -> str:
         user = users.get(row["user_id"])
         if user is None:
             return str(role_labels(row["role"]) or "–")
@@ -185,7 +187,9 @@ class UnusualAccess:
         return not self.outside_caseload and not self.bursts
 
 
-def unusual_access(*, team_ids, since: dt.datetime, until: dt.datetime) -> UnusualAccess:
+def unusual_access(
+    *, team_ids: Iterable[int], since: dt.datetime, until: dt.datetime
+) -> UnusualAccess:
     """Two signals for the weekly review (both only a prompt to ask, not proof of misuse):
 
     - a job specialist reading a participant who is not in their own caseload (the team leader
@@ -225,7 +229,7 @@ def unusual_access(*, team_ids, since: dt.datetime, until: dt.datetime) -> Unusu
         .order_by("-records", "hour")
     )
 
-    def name(row) -> str:
+    def name(row: Mapping[str, Any]) -> str:
         full = f"{row['user__first_name']} {row['user__last_name']}".strip()
         return full or row["user__username"]
 

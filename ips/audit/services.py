@@ -1,7 +1,8 @@
 """Writing the access log. Reads of participant data call these from the view that shows them."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from ips.access import scope_for
 from ips.accounts.models import User
-from ips.audit.models import AccessEvent, AccessReportExport
+from ips.audit.models import AccessEvent, AccessReportExport, AccessWhat
 from ips.audit.pdf import participant_access_report_pdf
 from ips.audit.selectors import access_groups, participant_access_groups
 from ips.history import acting_as
@@ -22,7 +23,7 @@ def _event(
     request: HttpRequest,
     *,
     action: str,
-    what: AccessEvent.What,
+    what: AccessWhat,
     detail: str = "",
     participant_id: int | None = None,
     referral_id: int | None = None,
@@ -46,7 +47,7 @@ def _event(
 def access_event_record(
     *,
     request: HttpRequest,
-    what: AccessEvent.What,
+    what: AccessWhat,
     detail: str = "",
     action: str = AccessEvent.Action.VIEW,
     participant: Model | None = None,
@@ -67,25 +68,28 @@ def access_event_record(
 def access_events_record_many(
     *,
     request: HttpRequest,
-    what: AccessEvent.What,
+    what: AccessWhat,
     detail: str = "",
     participants: Iterable[Model] = (),
     referrals: Iterable[Model] = (),
     participant_ids: Iterable[int] = (),
+    referral_ids: Iterable[int] = (),
     action: str = AccessEvent.Action.VIEW,
 ) -> None:
     """One INSERT for a list page: one row per participant/referral shown on the page."""
     ids = [p.pk for p in participants] + list(participant_ids)
-    common = {"action": action, "what": what, "detail": detail}
-    events = [_event(request, participant_id=pk, **common) for pk in ids] + [
-        _event(request, referral_id=r.pk, **common) for r in referrals
+    events = [
+        _event(request, action=action, what=what, detail=detail, participant_id=pk) for pk in ids
+    ] + [
+        _event(request, action=action, what=what, detail=detail, referral_id=pk)
+        for pk in [r.pk for r in referrals] + list(referral_ids)
     ]
     if events:
         AccessEvent.objects.bulk_create(events)
 
 
 def access_report_export_start(
-    *, participant: Model, language: str, by: User, schedule
+    *, participant: Any, language: str, by: User, schedule: Callable[[int], object]
 ) -> AccessReportExport:
     """A large access report PDF: the row the progress page follows, and the Celery task
     (`schedule(export_id)`) started once the row is committed."""
@@ -101,7 +105,7 @@ def access_report_export_build(export: AccessReportExport) -> AccessReportExport
     """Read the grouped lines, render them and save the file, noting progress as it goes."""
     with acting_as(export.requested_by, via="access report PDF"):
 
-        def progress(percent: int, **more) -> None:
+        def progress(percent: int, **more: Any) -> None:
             AccessReportExport.objects.filter(pk=export.pk).update(percent=percent, **more)
 
         progress(5, status=AccessReportExport.Status.RUNNING)

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -236,11 +237,15 @@ def seed(*, teams: int, stdout) -> str:
     today = oslo_today()
     # Two fidelity reviews per team: the last half-year (h = 1) and the current one (h = 2).
     current = half_year_code(today)
-    current_start, current_end = period_dates(current)
+    current_dates = period_dates(current)
+    assert current_dates is not None  # period_for names a valid half-year
+    current_start, current_end = current_dates
     previous = half_year_code(current_start - dt.timedelta(days=1))
-    previous_start, previous_end = period_dates(previous)
+    previous_dates = period_dates(previous)
+    assert previous_dates is not None
+    previous_start, previous_end = previous_dates
     scales_ensure_loaded()
-    params = {
+    params: dict[str, Any] = {
         "teams": teams,
         "today": today,
         "now": timezone.now(),

@@ -166,7 +166,7 @@ def _seed() -> None:
     admin.set_password(DEMO_PASSWORD)
     admin.save()
 
-    employers = {}
+    employers: dict[str, list[Employer]] = {}
     for team_key, team in teams.items():
         for index, (name, industry) in enumerate(EMPLOYERS):
             employer = Employer.objects.create(

@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -10,7 +11,8 @@ from ips.pdf import PdfResourceError, html_to_pdf
 def _fonts(pdf: bytes) -> set[str]:
     fonts = set()
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]  # a PDF dictionary; pypdf types it loosely
+        for font in resources["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     return fonts
 

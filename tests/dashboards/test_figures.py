@@ -205,7 +205,9 @@ def test_every_formula_start_is_neutralised(text):
 
 
 def _page_value(html: str, key: str) -> str:
-    return re.search(rf'data-measure="{key}">.*?<td[^>]*>([^<]*)</td>', html, re.S).group(1)
+    found = re.search(rf'data-measure="{key}">.*?<td[^>]*>([^<]*)</td>', html, re.S)
+    assert found is not None, key
+    return found.group(1)
 
 
 def test_each_measure_has_the_same_value_on_every_page_csv_and_the_report(

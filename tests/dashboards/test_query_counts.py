@@ -24,7 +24,7 @@ D = dt.date
 def grow(world, count: int, offset: int) -> None:
     """`count` more participants of world.specialist, each with a job, contacts, a plan with a
     goal due, an open alert and a referral from the partner's NAV office — all via bulk_create."""
-    employer = EmployerFactory(team=world.team)
+    employer = EmployerFactory.create(team=world.team)
     statuses = Participant.ACTIVE_STATUSES
     people = Participant.objects.bulk_create(
         Participant(

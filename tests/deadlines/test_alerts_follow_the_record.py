@@ -23,7 +23,7 @@ def _state(rule: str, subject_id: int) -> str | None:
 
 
 def _quiet_participant(world, *, days: int = 40) -> Participant:
-    person = ParticipantFactory(
+    person = ParticipantFactory.create(
         team=world.team,
         job_specialist=world.specialist,
         entry_date=today() - dt.timedelta(days=days + 10),

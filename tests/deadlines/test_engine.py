@@ -19,7 +19,7 @@ from tests.factories import ContactFactory, ParticipantFactory, ReferralFactory
 def _neglected(world, n: int, team=None, specialist=None) -> list[Participant]:
     """Participants that breach several rules at once (no contact, no profile, no plan...)."""
     return [
-        ParticipantFactory(
+        ParticipantFactory.create(
             team=team or world.team,
             job_specialist=specialist or world.specialist,
             entry_date=days_ago(60),

@@ -77,7 +77,7 @@ def test_alert_list_query_count_is_independent_of_rows(world, rows, django_asser
 
 def _alerts_of_the_other_kinds(world) -> None:
     """A referral, a specialist and a team alert, owned by the specialist."""
-    referral = ReferralFactory(team=world.team, assigned_specialist=world.specialist)
+    referral = ReferralFactory.create(team=world.team, assigned_specialist=world.specialist)
     for rule, kind, subject_id in (
         ("first_meeting_overdue", Alert.SubjectKind.REFERRAL, referral.pk),
         ("employer_contacts_low", Alert.SubjectKind.SPECIALIST, world.specialist.pk),

@@ -29,7 +29,7 @@ EXPECTATIONS = {
     "participants:contact_edit": team_staff(
         lambda w: {
             "pk": w.participant.pk,
-            "contact_pk": ContactFactory(participant=w.participant).pk,
+            "contact_pk": ContactFactory.create(participant=w.participant).pk,
         }
     ),
     "participants:profile": team_staff(_pk),
@@ -39,27 +39,27 @@ EXPECTATIONS = {
     "participants:plan_pdf": team_staff(_pk),
     "participants:goal_add": team_staff(_pk),
     "participants:goal_edit": team_staff(
-        lambda w: {"pk": w.participant.pk, "goal_pk": GoalFactory(plan=_plan(w)).pk}
+        lambda w: {"pk": w.participant.pk, "goal_pk": GoalFactory.create(plan=_plan(w)).pk}
     ),
     "participants:review_add": team_staff(_pk),
     "participants:review_detail": team_staff(
         lambda w: {
             "pk": w.participant.pk,
-            "review_pk": PlanReviewFactory(plan=_plan(w), reviewed_by=w.specialist).pk,
+            "review_pk": PlanReviewFactory.create(plan=_plan(w), reviewed_by=w.specialist).pk,
         }
     ),
     "participants:job_start": team_staff(_pk),
     "participants:job_end": team_staff(
         lambda w: {
             "pk": w.participant.pk,
-            "job_pk": JobFactory(participant=w.participant, employer=w.employer).pk,
+            "job_pk": JobFactory.create(participant=w.participant, employer=w.employer).pk,
         }
     ),
     "participants:education_start": team_staff(_pk),
     "participants:education_end": team_staff(
         lambda w: {
             "pk": w.participant.pk,
-            "education_pk": EducationEpisodeFactory(participant=w.participant).pk,
+            "education_pk": EducationEpisodeFactory.create(participant=w.participant).pk,
         }
     ),
 }

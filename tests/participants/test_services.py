@@ -150,6 +150,15 @@ def test_profile_created_by_someone_else_meanwhile_is_a_conflict(world):
     assert exc.value.changed_fields == ["transport"]
 
 
+def test_profile_saved_with_a_version_but_no_profile_is_a_conflict_not_a_crash(world):
+    # A version the record never had (a tampered or foreign form): every field counts as changed.
+    p = world.participant
+    with pytest.raises(StaleObjectError) as exc:
+        services.profile_save(participant=p, by=world.specialist, version=3, data={})
+    assert exc.value.changed_fields == list(services.PROFILE_FIELDS)
+    assert not VocationalProfile.objects.filter(participant=p).exists()
+
+
 def test_work_history_refuses_end_before_start(world):
     with pytest.raises(ValidationError):
         services.work_history_add(
@@ -283,7 +292,7 @@ def test_goal_achieved_in_the_future_is_refused(world):
 # outside a request (a Celery task, the shell, an import).
 WRITES_BY = {
     "contact_update": lambda world, by: services.contact_update(
-        contact=ContactFactory(participant=world.participant), by=by, note="Rettet"
+        contact=ContactFactory.create(participant=world.participant), by=by, note="Rettet"
     ),
     "work_history_add": lambda world, by: services.work_history_add(
         participant=world.participant, by=by, title="Kokk", employer_name="Hotell"
@@ -298,7 +307,7 @@ WRITES_BY = {
         participant=world.participant, by=by, description="Lage CV"
     ),
     "goal_update": lambda world, by: services.goal_update(
-        goal=GoalFactory(plan__participant=world.participant), by=by, description="Søke jobb"
+        goal=GoalFactory.create(plan__participant=world.participant), by=by, description="Søke jobb"
     ),
 }
 
