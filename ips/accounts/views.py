@@ -28,6 +28,18 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def admin_login(request):
+    """One sign-in door: Django admin's own login (unthrottled, no second factor) is never
+    served. /admin/login/ sends the browser to the app's sign-in with the same `next`; for a
+    POST a 307, which keeps it a POST, so passwords sent to the admin address meet the same
+    brute-force lock and second factor."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(
+        reverse("login") + (f"?{query}" if query else ""),
+        preserve_request=request.method not in ("GET", "HEAD"),
+    )
+
+
 @sensitive_post_parameters("token")
 @never_cache
 @login_required
