@@ -246,7 +246,13 @@ if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies of our own in front of gunicorn (docker-compose.yml: one, Caddy). 0 = none: the
+# socket address is the client, and X-Forwarded-For / X-Forwarded-Proto are the client's own
+# words, never trusted (ips/http.py client_ip reads the address from the trusted hops only).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_HOPS else None
+# The health check (`/helse/`) is called over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^helse/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

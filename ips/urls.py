@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("helse/", views.health, name="health"),
     path("konto/", include("ips.accounts.urls")),
     # Before admin.site.urls: the admin's stock login form is never reachable (one sign-in door).
     path("admin/login/", admin_login, name="admin_login"),

@@ -41,6 +41,22 @@ EXPECTATIONS = {
         ),
         public=True,
     ),
+    # The container health check: plain text "ok" for anyone, no personal data.
+    "health": Expect(
+        statuses=dict.fromkeys(
+            (
+                "anonymous",
+                "specialist",
+                "teammate",
+                "other_specialist",
+                "leader",
+                "partner",
+                "auditor",
+            ),
+            200,
+        ),
+        public=True,
+    ),
     # Logout and language switching are POST actions (GET would be a CSRF-able side effect).
     "logout": Expect(
         statuses=dict.fromkeys(
