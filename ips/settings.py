@@ -124,6 +124,21 @@ if env_bool("DATABASE_POOL", default=True):
     }
 _db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", "test_ips")}
 DATABASES = {"default": _db}
+# Two database roles (ips/dbroles.py): web, worker and beat connect (DATABASE_URL) as the app role,
+# which has DML rights only; migrations run with DATABASE_URL set to the owner role. Only that
+# owner process sets DATABASE_APP_URL: the app role (and its password) that `manage.py
+# db_app_role` creates and grants to after `migrate`.
+DATABASE_APP_URL = env_str("DATABASE_APP_URL", "")
+if DATABASE_APP_URL:
+    try:
+        _app_db = dj_database_url.parse(DATABASE_APP_URL)
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_APP_URL is malformed ({exc}).") from None
+    if _app_db.get("ENGINE") != "django.db.backends.postgresql" or not _app_db.get("USER"):
+        raise ConfigError(
+            "DATABASE_APP_URL must be a PostgreSQL URL with a user name, "
+            "e.g. postgres://ips_app:secret@db:5432/ips."
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and the cache -----------------------------------------------------------
