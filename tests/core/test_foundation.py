@@ -105,6 +105,8 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
         ({"REDIS_URL": "http://localhost"}, "REDIS_URL="),
         ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({"SITE_URL": "ips.example.no"}, "SITE_URL='ips.example.no' must start with https://"),
+        ({"TRUSTED_PROXY_HOPS": "-1"}, "TRUSTED_PROXY_HOPS"),
+        ({"DATABASE_APP_URL": "mysql://app@db/ips"}, "DATABASE_APP_URL must be a PostgreSQL URL"),
     ],
 )
 def test_bad_configuration_stops_with_one_clear_line(overrides, message):
