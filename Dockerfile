@@ -15,4 +15,6 @@ RUN DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:63
     && python manage.py compilemessages --ignore=.venv
 USER ips
 EXPOSE 8000
-CMD ["gunicorn", "ips.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout 60: gunicorn's default 30 s killed long PDF exports; a request still running after a
+# minute is a fault to fix, not to wait for (the proxy's read timeout, 90 s, is longer).
+CMD ["gunicorn", "ips.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-"]

@@ -110,11 +110,46 @@ def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+APP_ROLE = "ips_app"
+
+
+def database_roles(env: dict[str, str], *, embedded: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """(owner environment, app environment) for `make run` (ips/dbroles.py, README Deployment).
+
+    - DATABASE_OWNER_URL set: migrations and the demo seed run as that owner, and the app
+      connects as DATABASE_URL's role, which `db_app_role` creates and grants to.
+    - The embedded PostgreSQL: its superuser `postgres` is the owner; the app connects as
+      `ips_app` over the same socket (trust authentication, so no password).
+    - Otherwise (DATABASE_URL alone): one role for both, as before; said on the console.
+    """
+    owner_url = env.get("DATABASE_OWNER_URL")
+    if not owner_url and embedded:
+        owner_url = env["DATABASE_URL"]
+        env["DATABASE_URL"] = owner_url.replace(
+            "postgres://postgres@", f"postgres://{APP_ROLE}@", 1
+        )
+    if not owner_url:
+        _say("DATABASE_OWNER_URL is not set: the app connects as DATABASE_URL's role (the owner).")
+        return env, env
+    owner_env = {
+        **env,
+        "DATABASE_URL": owner_url,
+        "DATABASE_APP_URL": env["DATABASE_URL"],
+        "DATABASE_POOL": "false",
+    }
+    app_env = {k: v for k, v in env.items() if k != "DATABASE_OWNER_URL"}
+    return owner_env, app_env
+
+
 def cmd_run() -> int:
     env = _local_env(debug=True)
+    embedded = not env.get("DATABASE_URL")
     with embedded_services(env):
-        _manage(env, "migrate", "--no-input")
-        _manage(env, "seed_demo")
+        owner_env, env = database_roles(env, embedded=embedded)
+        _manage(owner_env, "migrate", "--no-input")
+        if owner_env is not env:
+            _manage(owner_env, "db_app_role")
+        _manage(owner_env, "seed_demo")
         celery_env = {**env, "IPS_PROCESS": "celery", "DATABASE_POOL": "false"}
         processes = [
             subprocess.Popen(  # noqa: S603

@@ -135,6 +135,21 @@ if not re.fullmatch(r"[a-z0-9]{1,24}", _test_run):
     raise ConfigError(f"IPS_TEST_RUN={_test_run!r} must be 1-24 letters and digits.")
 _db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", f"test_ips_{_test_run}")}
 DATABASES = {"default": _db}
+# Two database roles (ips/dbroles.py): web, worker and beat connect (DATABASE_URL) as the app role,
+# which has DML rights only; migrations run with DATABASE_URL set to the owner role. Only that
+# owner process sets DATABASE_APP_URL: the app role (and its password) that `manage.py
+# db_app_role` creates and grants to after `migrate`.
+DATABASE_APP_URL = env_str("DATABASE_APP_URL", "")
+if DATABASE_APP_URL:
+    try:
+        _app_db = dj_database_url.parse(DATABASE_APP_URL)
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_APP_URL is malformed ({exc}).") from None
+    if _app_db.get("ENGINE") != "django.db.backends.postgresql" or not _app_db.get("USER"):
+        raise ConfigError(
+            "DATABASE_APP_URL must be a PostgreSQL URL with a user name, "
+            "e.g. postgres://ips_app:secret@db:5432/ips."
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and the cache -----------------------------------------------------------
@@ -257,7 +272,13 @@ if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies of our own in front of gunicorn (docker-compose.yml: one, Caddy). 0 = none: the
+# socket address is the client, and X-Forwarded-For / X-Forwarded-Proto are the client's own
+# words, never trusted (ips/http.py client_ip reads the address from the trusted hops only).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_HOPS else None
+# The health check (`/helse/`) is called over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^helse/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,5 +1,8 @@
 from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ips.access import scope_for
@@ -16,6 +19,16 @@ def home(request):
     if url:
         return redirect(url)
     return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def health(request):
+    """For the container health check: the process answers and reaches the database. Plain
+    HTTP is allowed here only (SECURE_REDIRECT_EXEMPT); it shows nothing about anybody."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def error_403(request, exception=None):

@@ -17,7 +17,7 @@ class RequireSecondFactorMiddleware:
 
     Must come after django_otp's OTPMiddleware (which sets `request.user.is_verified`)."""
 
-    ALLOWED_URL_NAMES = ("login", "logout", "set_language")
+    ALLOWED_URL_NAMES = ("login", "logout", "set_language", "health")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -4,6 +4,7 @@ No cryptography of our own: django-otp generates keys, checks codes (with its ow
 and replay protection) and marks the session as verified (`django_otp.login`).
 """
 
+import datetime as dt
 from base64 import b32encode
 
 import segno
@@ -57,7 +58,7 @@ def totp_enrol_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) 
         # Earlier unconfirmed devices (abandoned enrolments) are of no further use.
         TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
         codes = recovery_codes_replace(user=device.user)
-    otp_login(request, device)
+    _second_factor_passed(request, device)
     return codes
 
 
@@ -71,16 +72,45 @@ def recovery_codes_replace(*, user: User) -> list[str]:
     return codes
 
 
+def _second_factor_passed(request: HttpRequest, device) -> None:
+    otp_login(request, device)
+    # A new session key once the session is fully signed in: a key seen before (e.g. planted
+    # or read between the password and the code) is worth nothing afterwards.
+    request.session.cycle_key()
+
+
+def _candidate_devices(user: User, token: str) -> list:
+    # A six-digit code is for the app; anything else can only be a recovery code.
+    return [
+        device
+        for device in devices_for_user(user, confirmed=True)
+        if token.isdigit() or not isinstance(device, TOTPDevice)
+    ]
+
+
+def second_factor_locked_until(*, user: User, token: str) -> dt.datetime | None:
+    """When django-otp's throttle (after wrong codes: 1 s, 2 s, 4 s ... doubling) lets this
+    user try such a code again; None when it may be tried now. A code sent while throttled is
+    not even checked, so the person must be told to wait rather than that the code was wrong."""
+    token = "".join(token.split()).lower()
+    until = []
+    for device in _candidate_devices(user, token):
+        allowed, data = device.verify_is_allowed()
+        if allowed:
+            return None
+        if data and data.get("locked_until"):
+            until.append(data["locked_until"])
+    return min(until) if until else None
+
+
 def second_factor_verify(*, request: HttpRequest, token: str) -> bool:
     """Accept a code from the app or an unused recovery code. Recovery codes are consumed."""
     token = "".join(token.split()).lower()
     if not token:
         return False
-    for device in devices_for_user(request.user, confirmed=True):
-        if isinstance(device, TOTPDevice) and not token.isdigit():
-            continue
+    for device in _candidate_devices(request.user, token):
         verified = verify_token(request.user, device.persistent_id, token)
         if verified is not None:
-            otp_login(request, verified)
+            _second_factor_passed(request, verified)
             return True
     return False

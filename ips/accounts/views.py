@@ -1,11 +1,14 @@
+import math
 from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -28,6 +31,18 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def admin_login(request):
+    """One sign-in door: Django admin's own login (unthrottled, no second factor) is never
+    served. /admin/login/ sends the browser to the app's sign-in with the same `next`; for a
+    POST a 307, which keeps it a POST, so passwords sent to the admin address meet the same
+    brute-force lock and second factor."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(
+        reverse("login") + (f"?{query}" if query else ""),
+        preserve_request=request.method not in ("GET", "HEAD"),
+    )
+
+
 @sensitive_post_parameters("token")
 @never_cache
 @login_required
@@ -40,15 +55,11 @@ def otp_verify(request):
         return redirect(_with_next("accounts:otp_enrol", request))
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.second_factor_verify(request=request, token=form.cleaned_data["token"]):
+        token = form.cleaned_data["token"]
+        locked_until = services.second_factor_locked_until(user=request.user, token=token)
+        if locked_until is None and services.second_factor_verify(request=request, token=token):
             return redirect(_next_url(request))
-        form.add_error(
-            "token",
-            _(
-                "Koden stemmer ikke, er brukt før eller er for gammel. Vent på en ny kode i "
-                "appen og prøv igjen."
-            ),
-        )
+        form.add_error("token", _throttled_message(locked_until) if locked_until else _WRONG_CODE)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -87,6 +98,23 @@ def otp_enrol(request):
             "next": _next_url(request),
         },
     )
+
+
+_WRONG_CODE = gettext_lazy(
+    "Koden stemmer ikke, er brukt før eller er for gammel. Vent på en ny kode i appen og prøv "
+    "igjen."
+)
+
+
+def _throttled_message(locked_until) -> str:
+    seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return ngettext(
+        "For mange feil koder på rad. Av sikkerhetshensyn blir ingen kode sjekket før kl. "
+        "%(time)s (om %(seconds)d sekund). Vent til da, og skriv inn koden appen viser.",
+        "For mange feil koder på rad. Av sikkerhetshensyn blir ingen kode sjekket før kl. "
+        "%(time)s (om %(seconds)d sekunder). Vent til da, og skriv inn koden appen viser.",
+        seconds,
+    ) % {"time": timezone.localtime(locked_until).strftime("%H:%M:%S"), "seconds": seconds}
 
 
 def _with_next(url_name: str, request) -> str:

@@ -52,8 +52,8 @@ class AccessWhat(models.TextChoices):
 
 
 class AccessEvent(models.Model):
-    """Who read, changed or exported which participant's data. Append-only: a database trigger
-    (pgtrigger.Protect) refuses UPDATE and DELETE, so no code path can rewrite the log."""
+    """Who read, changed or exported which participant's data. Append-only: database triggers
+    (pgtrigger.Protect) refuse UPDATE, DELETE and TRUNCATE, so no code path can rewrite the log."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Lest")
@@ -120,7 +120,16 @@ class AccessEvent(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="access_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            # TRUNCATE fires no DELETE trigger: refused by a statement trigger of its own. The app
+            # role has no TRUNCATE right either (ips/dbroles.py); this stops the owner too.
+            pgtrigger.Trigger(
+                name="access_event_no_truncate",
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                when=pgtrigger.Before,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate rows from % table', TG_TABLE_NAME;",
+            ),
         ]
 
     @property

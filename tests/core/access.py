@@ -25,6 +25,38 @@ EXPECTATIONS = {
         },
         public=True,
     ),
+    # Django admin's own login is never served: every request goes on to /login/ (a POST by 307).
+    "admin_login": Expect(
+        statuses=dict.fromkeys(
+            (
+                "anonymous",
+                "specialist",
+                "teammate",
+                "other_specialist",
+                "leader",
+                "partner",
+                "auditor",
+            ),
+            302,
+        ),
+        public=True,
+    ),
+    # The container health check: plain text "ok" for anyone, no personal data.
+    "health": Expect(
+        statuses=dict.fromkeys(
+            (
+                "anonymous",
+                "specialist",
+                "teammate",
+                "other_specialist",
+                "leader",
+                "partner",
+                "auditor",
+            ),
+            200,
+        ),
+        public=True,
+    ),
     # Logout and language switching are POST actions (GET would be a CSRF-able side effect).
     "logout": Expect(
         statuses=dict.fromkeys(

@@ -105,6 +105,8 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
         ({"REDIS_URL": "http://localhost"}, "REDIS_URL="),
         ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({"SITE_URL": "ips.example.no"}, "SITE_URL='ips.example.no' must start with https://"),
+        ({"TRUSTED_PROXY_HOPS": "-1"}, "TRUSTED_PROXY_HOPS"),
+        ({"DATABASE_APP_URL": "mysql://app@db/ips"}, "DATABASE_APP_URL must be a PostgreSQL URL"),
     ],
 )
 def test_bad_configuration_stops_with_one_clear_line(overrides, message):
@@ -157,3 +159,26 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_make_run_migrates_as_the_owner_and_serves_as_the_app_role():
+    from ips.embedded import database_roles
+
+    socket = "postgres://postgres@%2Ftmp%2Fvar%2Fpgdata/ips"
+    owner, app = database_roles({"DATABASE_URL": socket}, embedded=True)
+    assert owner["DATABASE_URL"] == socket
+    assert owner["DATABASE_APP_URL"] == app["DATABASE_URL"]
+    assert app["DATABASE_URL"] == "postgres://ips_app@%2Ftmp%2Fvar%2Fpgdata/ips"
+    assert "DATABASE_APP_URL" not in app
+
+    given = {
+        "DATABASE_URL": "postgres://app:x@db/ips",
+        "DATABASE_OWNER_URL": "postgres://o:y@db/ips",
+    }
+    owner, app = database_roles(dict(given), embedded=False)
+    assert owner["DATABASE_URL"] == "postgres://o:y@db/ips"
+    assert app["DATABASE_URL"] == "postgres://app:x@db/ips" and "DATABASE_OWNER_URL" not in app
+
+    single = {"DATABASE_URL": "postgres://ips@db/ips"}
+    owner, app = database_roles(dict(single), embedded=False)
+    assert owner is app and app["DATABASE_URL"] == single["DATABASE_URL"]

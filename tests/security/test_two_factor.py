@@ -1,10 +1,15 @@
 """Two-factor sign-in: a password alone opens no page with personal data."""
 
+import datetime as dt
+import re
+
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,7 +41,14 @@ def test_password_alone_reaches_no_page_with_personal_data(world):
     participant, referral = world.participant, world.referral
     totp_device_for(world.leader)
     client = password_only_client(world.leader)
-    allowed = {"login", "logout", "set_language", "accounts:otp_verify", "accounts:otp_enrol"}
+    allowed = {
+        "login",
+        "logout",
+        "set_language",
+        "health",
+        "accounts:otp_verify",
+        "accounts:otp_enrol",
+    }
     checked = 0
     for url_name, expect in DECLARED.items():
         if url_name in allowed:
@@ -150,3 +162,72 @@ def test_session_expires_after_thirty_idle_minutes_and_at_browser_close(settings
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def _throttle_as_after_wrong_codes(user, count: int) -> None:
+    """The device as django-otp leaves it after `count` wrong codes in a row, the last one now
+    (typing six codes for real would take a minute of waits: 1 s, 2 s, 4 s, ...)."""
+    TOTPDevice.objects.filter(user=user).update(
+        throttling_failure_count=count, throttling_failure_timestamp=timezone.now()
+    )
+
+
+def test_throttled_second_factor_says_so_and_when_to_try_again(world, settings):
+    """Finding 6 of issue 17: after six wrong codes django-otp refuses even the right code, and
+    the page said «wrong code». It now says the person is throttled and until when."""
+    totp_device_for(world.specialist)
+    client = password_only_client(world.specialist)
+    code = totp_code_for(world.specialist)
+    _throttle_as_after_wrong_codes(world.specialist, 6)  # 2**5 = 32 s
+
+    response = client.post(VERIFY, {"token": code})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "For mange feil koder på rad" in html
+    assert "Koden stemmer ikke" not in html
+    until = timezone.localtime(timezone.now() + dt.timedelta(seconds=32))
+    assert re.search(r"kl\. \d\d:\d\d:\d\d \(om (3[0-2]|29) sekunder\)", html), html
+    assert until.strftime("%H:%M") in html
+    assert sent_to_second_factor(client)
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.post(VERIFY, {"token": code}).content.decode()
+    assert "Too many wrong codes in a row" in html
+    assert "For mange" not in html
+
+    # Once the wait is over the right code is accepted.
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=33)):
+        response = client.post(VERIFY, {"token": code, "next": "/"})
+    assert response.status_code == 302
+    assert not sent_to_second_factor(client)
+
+
+def test_wrong_code_that_starts_the_throttle_still_says_wrong_code(world):
+    totp_device_for(world.specialist)
+    client = password_only_client(world.specialist)
+    html = client.post(VERIFY, {"token": "000000"}).content.decode()
+    assert "Koden stemmer ikke" in html
+    assert "For mange feil koder" not in html
+
+
+def test_second_factor_gives_a_new_session_key(world):
+    """Finding 6 of issue 17: the session key was the same before and after the second factor."""
+    totp_device_for(world.leader)
+    client = password_only_client(world.leader)
+    before = client.session.session_key
+    response = client.post(VERIFY, {"token": totp_code_for(world.leader)})
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    assert not Session.objects.filter(session_key=before).exists()
+    assert not sent_to_second_factor(client)  # the new session is the verified one
+
+
+def test_enrolment_confirmation_gives_a_new_session_key(world):
+    client = password_only_client(world.teammate)
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=world.teammate, confirmed=False)
+    before = client.session.session_key
+    assert client.post(ENROL, {"token": _code(device)}).status_code == 200
+    assert client.session.session_key != before
+    assert not sent_to_second_factor(client)
