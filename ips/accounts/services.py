@@ -6,6 +6,7 @@ and replay protection) and marks the session as verified (`django_otp.login`).
 
 import datetime as dt
 from base64 import b32encode
+from typing import Any, cast
 
 import segno
 from django.db import transaction
@@ -72,7 +73,7 @@ def recovery_codes_replace(*, user: User) -> list[str]:
     return codes
 
 
-def _second_factor_passed(request: HttpRequest, device) -> None:
+def _second_factor_passed(request: HttpRequest, device: Any) -> None:
     otp_login(request, device)
     # A new session key once the session is fully signed in: a key seen before (e.g. planted
     # or read between the password and the code) is worth nothing afterwards.
@@ -108,8 +109,9 @@ def second_factor_verify(*, request: HttpRequest, token: str) -> bool:
     token = "".join(token.split()).lower()
     if not token:
         return False
-    for device in _candidate_devices(request.user, token):
-        verified = verify_token(request.user, device.persistent_id, token)
+    user = cast(User, request.user)  # signed in with the password: the second step's page
+    for device in _candidate_devices(user, token):
+        verified = verify_token(user, device.persistent_id, token)
         if verified is not None:
             _second_factor_passed(request, verified)
             return True

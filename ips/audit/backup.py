@@ -50,8 +50,9 @@ def _binary(name: str, server_major: int) -> str:
     candidates = []
     if os.environ.get("PG_BIN"):
         candidates.append(str(Path(os.environ["PG_BIN"]) / name))
-    if shutil.which(name):
-        candidates.append(shutil.which(name))
+    on_path = shutil.which(name)
+    if on_path:
+        candidates.append(on_path)
     try:
         import pgserver
 
@@ -122,7 +123,9 @@ def rehearse(params: dict, *, keep_dump: Path | None = None) -> Rehearsal:
         with psycopg.connect(**connect, autocommit=True) as source:
             server_major = source.info.server_version // 10000
             source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            snapshot = source.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            row = source.execute("SELECT pg_export_snapshot()").fetchone()
+            assert row is not None  # the function always returns one row
+            snapshot = row[0]
             started = time.monotonic()
             subprocess.run(  # noqa: S603 - fixed argument list, no shell
                 [
