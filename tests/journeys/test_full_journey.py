@@ -186,6 +186,7 @@ def specialist_logs_a_contact_in_the_dialog(page) -> None:
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Dato*", exact=True).fill(_iso(CV_SESSION))
     dialog.get_by_label("Notat").fill("Skrev CV sammen på biblioteket")
+    dialog.get_by_label("Ute i samfunnet").check()
     dialog.get_by_role("button", name="Lagre").click()
     expect(dialog).to_be_hidden()
     expect(page.locator("#timeline")).to_contain_text("Skrev CV sammen på biblioteket")
