@@ -81,7 +81,15 @@ class ContactForm(forms.ModelForm):
         # Tells assistive technology the question needs an answer (the form is novalidate, so
         # the browser does not block a phone call without one).
         self.fields["place"].widget.attrs["required"] = True
-        self.fields["note"].widget.attrs["data-autofocus"] = ""
+        # The dialog opens on the question still open: where, for a meeting in person with no
+        # remembered place; otherwise the note.
+        ask_place = (
+            not self.is_bound
+            and not self.instance.pk
+            and self.initial.get("mode", Contact.Mode.FACE_TO_FACE) == Contact.Mode.FACE_TO_FACE
+            and not self.initial.get("place")
+        )
+        self.fields["place" if ask_place else "note"].widget.attrs["data-autofocus"] = ""
 
     def clean_contact_date(self):
         return _no_future(self, "contact_date")

@@ -1,6 +1,7 @@
 """The contact dialog's place («Sted»): no default that claims community work, asked for (and
 required) when the meeting was in person, never stored for phone, video or messages."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -62,7 +63,14 @@ def _log(client, participant, data):
     return client.post(url + "?fra=detail", data, HTTP_HX_REQUEST="true")
 
 
-def test_dialog_has_no_place_preselected(world, specialist_client):
+def _autofocused(client, participant) -> str:
+    url = reverse("participants:contact_log", kwargs={"pk": participant.pk})
+    html = client.get(url + "?fra=detail", HTTP_HX_REQUEST="true").content.decode()
+    return re.search(r'<(?:input|textarea)[^>]*name="(\w+)"[^>]*data-autofocus', html).group(1)
+
+
+def test_dialog_has_no_place_preselected_and_opens_on_that_question(world, specialist_client):
+    assert _autofocused(specialist_client, world.participant) == "place"
     defaults = _dialog_defaults(specialist_client, world.participant)
     assert defaults["mode"] == "face_to_face"
     assert "place" not in defaults
@@ -116,6 +124,7 @@ def test_dialog_remembers_the_last_mode_and_place_of_the_user(world, specialist_
         ("mode", "face_to_face"),
         ("place", "home"),
     }
+    assert _autofocused(specialist_client, world.participant) == "note"
     _log(specialist_client, world.participant, data | {"mode": "video"})
     remembered = _dialog_defaults(specialist_client, world.participant)
     assert remembered["mode"] == "video"
