@@ -47,6 +47,43 @@ THRESHOLD_STYLE = IPS_STYLE.__class__(
 )
 
 
+# The employment-rate chart: gridlines light and solid, so the dashed, dark benchmark lines
+# cannot be taken for them; the benchmark values are also labelled on the axis.
+TREND_STYLE = THRESHOLD_STYLE.__class__(
+    **{
+        k: getattr(THRESHOLD_STYLE, k)
+        for k in (
+            "background",
+            "plot_background",
+            "foreground",
+            "foreground_strong",
+            "foreground_subtle",
+            "colors",
+            "font_family",
+            "label_font_size",
+            "major_label_font_size",
+            "value_font_size",
+            "title_font_size",
+            "legend_font_size",
+        )
+    },
+    guide_stroke_color="#e9ecef",
+    guide_stroke_dasharray="0",
+    major_guide_stroke_color="#e9ecef",
+    major_guide_stroke_dasharray="0",
+)
+BENCHMARK_COLOURS = ("#495057", "#212529", "#0f5132")
+
+
+def empty_reason(figures) -> str | None:
+    """Why a chart of these figures has nothing to draw, in words (None when it has)."""
+    if any(f.value is not None for f in figures):
+        return None
+    if any(f.suppressed for f in figures):
+        return _("Ingen tall å vise: alle verdier er under 5 og skjules.")
+    return _("Ingen tall å vise for denne perioden.")
+
+
 def _percent(value) -> str:
     return "–" if value is None else f"{value:.0f} %"
 
@@ -55,28 +92,48 @@ def _blank(_value) -> str:
     return ""
 
 
-def employment_rate_chart(*, title: str, labels: Sequence[str], rates: Sequence) -> str:
-    """Employment rate per period as a line, with the IPS benchmarks as dashed reference lines."""
+def employment_rate_chart(
+    *, title: str, labels: Sequence[str], rates: Sequence, empty: str | None = None
+) -> str:
+    """Employment rate per period as a line, with the IPS benchmarks as dark dashed reference
+    lines (light solid gridlines), each named in the legend and labelled on the axis. With no
+    rate to show, the chart says why (`empty`) instead of drawing lines around nothing."""
+    rates = list(rates)
+    no_data = all(rate is None for rate in rates)
+    benchmarks = [] if no_data else list(BENCHMARKS)
     chart = pygal.Line(
         **chart_config(
             title=title,
             range=(0, 100),
-            show_legend=True,
+            show_legend=not no_data,
             allow_interruptions=True,
             dots_size=4,
             x_label_rotation=0,
+            style=TREND_STYLE,
+            no_data_text=empty or _("Ingen tall å vise for denne perioden."),
+            # Room for the benchmark labels on the axis and the last value on the right.
+            margin_right=24,
+            margin_top=12,
         )
     )
     chart.value_formatter = _percent
     chart.x_labels = list(labels)
-    chart.add(_("Sysselsettingsrate"), list(rates), stroke_style={"width": 3})
-    for (value, label), dash in zip(BENCHMARKS, DASHES, strict=True):
+    chart.y_labels = [v for v in (0, 20, 60, 80, 100) if all(v != b for b, _l in benchmarks)] + [
+        {"label": f"{value} %", "value": value} for value, _label in benchmarks
+    ]
+    chart.y_labels_major = [value for value, _label in benchmarks]
+    chart.show_minor_y_labels = True
+    if no_data:
+        chart.add(_("Sysselsettingsrate"), [None] * len(labels))
+        return render_svg(chart)
+    chart.add(_("Sysselsettingsrate"), rates, stroke_style={"width": 3})
+    for (value, label), dash, colour in zip(benchmarks, DASHES, BENCHMARK_COLOURS, strict=True):
         chart.add(
             str(label),
-            [value] * len(labels),
+            [{"value": value, "color": colour} for _ in labels],
             show_dots=False,
             formatter=_blank,
-            stroke_style={"width": 1.5, "dasharray": dash},
+            stroke_style={"width": 2, "dasharray": dash},
         )
     return render_svg(chart)
 

@@ -226,6 +226,7 @@ def _trend_chart(trend, *, title) -> str:
         title=title,
         labels=[row["label"] for row in trend],
         rates=[row["figure"].value for row in trend],
+        empty=charts.empty_reason([row["figure"] for row in trend]),
     )
 
 
@@ -274,6 +275,7 @@ def team(request):
             "trend_chart": _trend_chart(
                 trend, title=_("Sysselsettingsrate siste 8 kvartaler, med IPS-mål")
             ),
+            "trend_chart_empty": charts.empty_reason([row["figure"] for row in trend]),
             "export_query": {
                 table: _querystring(**base_query, table=table) for table in TEAM_TABLES
             },
@@ -429,6 +431,7 @@ def partner(request):
             row["trend"],
             title=_("%(team)s: sysselsettingsrate siste 8 kvartaler") % {"team": row["team"].name},
         )
+        row["chart_empty"] = charts.empty_reason([r["figure"] for r in row["trend"]])
     referrals = Paginator(selectors.partner_referrals(user=request.user), REFERRALS_PER_PAGE)
     page = referrals.get_page(request.GET.get("page"))
     access_events_record_many(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
@@ -25,14 +25,17 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Lower, Trim
+from django.db.models.functions import Coalesce, Least, Lower, Trim
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from employers.models import EmployerContact, EmployerContactParticipant
 from ips.accounts.models import Membership, Team, User
@@ -51,6 +54,23 @@ class SubqueryCount(Subquery):
     output_field = IntegerField()
 
 
+class SubquerySum(Subquery):
+    """The sum of the subquery's one column (0 when it has no rows)."""
+
+    template = "(SELECT COALESCE(SUM(_s.v), 0) FROM (%(subquery)s) _s(v))"
+    output_field = IntegerField()
+
+
+@dataclass(frozen=True)
+class SpecialistLoad:
+    """One row of the caseload table beside item S1."""
+
+    name: str
+    caseload: int
+    position_percent: int
+    per_fte: float
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -58,6 +78,70 @@ class Indicator:
     display: str
     explanation: str
     suggested: int | None
+    definition: str = ""
+    specialists: tuple[SpecialistLoad, ...] = ()
+
+
+# What each indicator counts, shown on the review page and in the PDF beside the figure. The
+# suggestion follows the item's 1–5 anchors (DEFAULT_LIMITS, or the item's own limits).
+DEFINITIONS = {
+    "caseload": gettext_lazy(
+        "Portefølje per årsverk for hver jobbspesialist på periodens siste dag: deltakere i "
+        "aktiv status med jobbspesialisten som sin (alle team), delt på stillingsandelen "
+        "(stillingsprosent ÷ 100). Den høyeste avgjør forslaget: 20 eller færre gir 5, 21–25 "
+        "gir 4, 26–30 gir 3, 31–40 gir 2, flere gir 1."
+    ),
+    "rapid_search": gettext_lazy(
+        "Deltakere som startet i perioden: dager fra oppstart til første møte ansikt til "
+        "ansikt med en arbeidsgiver (median). De som fortsatt venter, telles med dagene så "
+        "langt når de har ventet over 30 dager. Innen 30 dager gir 5, 31–60 gir 4, 61–90 gir "
+        "3, 91–120 gir 2, mer gir 1."
+    ),
+    "employer_contacts_per_week": gettext_lazy(
+        "Møter ansikt til ansikt med arbeidsgivere i perioden (fram til i dag), delt på "
+        "antall årsverk jobbspesialister i teamet (stillingsprosent) og antall uker. Minst 6 "
+        "gir 5, 5 gir 4, 4 gir 3, 3 gir 2, færre gir 1."
+    ),
+    "individualised_search": gettext_lazy(
+        "Andel av teamets arbeidsgiverkontakter i perioden som er knyttet til en bestemt "
+        "deltaker. Minst 75 % gir 5, 50–74 % gir 4, 25–49 % gir 3."
+    ),
+    "job_type_diversity": gettext_lazy(
+        "Jobber deltakerne hadde i perioden: antall ulike stillingstitler delt på antall "
+        "jobber. Minst 85 % gir 5, 70–84 % gir 4, 55–69 % gir 3, 50–54 % gir 2."
+    ),
+    "employer_diversity": gettext_lazy(
+        "Jobber deltakerne hadde i perioden: antall ulike arbeidsgivere delt på antall "
+        "jobber. Minst 85 % gir 5, 70–84 % gir 4, 55–69 % gir 3, 50–54 % gir 2."
+    ),
+    "competitive_jobs": gettext_lazy(
+        "Jobber deltakerne hadde i perioden: andelen som er ordinært arbeid (ikke "
+        "tiltaksplasser). Minst 95 % gir 5, 85–94 % gir 4, 75–84 % gir 3, 65–74 % gir 2."
+    ),
+    "permanent_jobs": gettext_lazy(
+        "Jobber deltakerne hadde i perioden: andelen som er ordinære faste stillinger."
+    ),
+    "follow_along_timing": gettext_lazy(
+        "Jobbstarter og jobbavslutninger i perioden: andelen der jobbspesialisten hadde "
+        "kontakt innen tre dager etter. Skalaen beskriver dette med ord (alle, de fleste, om "
+        "lag halvparten); forslaget bruker 90 / 75 / 50 / 25 %."
+    ),
+    "community_time": gettext_lazy(
+        "Minutter møtt ansikt til ansikt i perioden: andelen ute i samfunnet, på "
+        "arbeidsplasser eller hjemme hos deltakere, av alle minutter ansikt til ansikt med "
+        "registrert sted. Telefon, video og meldinger telles ikke. Minst 65 % gir 5, 50–64 % "
+        "gir 4, 35–49 % gir 3, 25–34 % gir 2."
+    ),
+    "benefits_counselling": gettext_lazy(
+        "Deltakere på porteføljen i perioden som har fått veiledning om ytelser (i "
+        "yrkesprofilen, eller kontakt med veileder for ytelser). Skalaen beskriver dette med "
+        "ord; forslaget bruker 90 / 75 / 50 / 25 %."
+    ),
+    "monthly_outreach": gettext_lazy(
+        "Deltakere på porteføljen i perioden: andelen som aldri gikk mer enn 30 dager uten "
+        "kontakt. Skalaen beskriver dette med ord; forslaget bruker 90 / 75 / 60 / 40 %."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -116,8 +200,16 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
-def _result(code, value, display, explanation) -> Indicator:
-    return Indicator(code, value, display, explanation, suggest_score(code, value))
+def _result(code, value, display, explanation, **extra) -> Indicator:
+    return Indicator(
+        code,
+        value,
+        display,
+        explanation,
+        suggest_score(code, value),
+        definition=str(DEFINITIONS.get(code, "")),
+        **extra,
+    )
 
 
 def served_participants(w: Window):
@@ -145,28 +237,61 @@ def _jobs_held(w: Window):
 # --- The indicators -------------------------------------------------------------------------------
 
 
+def _specialist_memberships(on: dt.date):
+    return Membership.objects.filter(role=Membership.Role.JOB_SPECIALIST).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__date__gte=on)
+    )
+
+
 def caseload(w: Window) -> Indicator:
-    """IPS-25 item 1 is about each specialist's caseload: the highest caseload of the team's job
-    specialists on the last day of the period decides (5 = nobody above 20). Each caseload is the
-    shared definition (participants on the specialist's caseload, all their teams counted)."""
+    """IPS-25 item 1 is about each full-time specialist's caseload: every job specialist's
+    caseload on the last day of the period (the shared definition, all their teams counted) is
+    divided by their position share (the stillingsprosent of their job-specialist memberships,
+    added up, at most 100 %), and the largest caseload per full-time equivalent decides the
+    suggestion (5 = nobody above 20). One query for the whole team."""
     holding = (
         Participant.objects.filter(team_id=w.team_id)
         .on_caseload(on=w.end)
         .values("job_specialist_id")
     )
-    loads = sorted(
-        User.objects.filter(pk__in=holding)
-        .annotate(caseload_count=caseload_subquery(on=w.end))
-        .values_list("caseload_count", flat=True),
-        reverse=True,
+    members = _specialist_memberships(w.end).filter(team_id=w.team_id).values("user_id")
+    position = (
+        _specialist_memberships(w.end)
+        .filter(user_id=OuterRef("pk"))
+        .values("user_id")
+        .annotate(total=Sum("position_percent"))
+        .values("total")
     )
-    value = float(loads[0]) if loads else None
+    rows = (
+        User.objects.filter(Q(pk__in=holding) | Q(pk__in=members))
+        .annotate(
+            caseload_count=caseload_subquery(on=w.end),
+            position=Least(Coalesce(Subquery(position), Value(100)), Value(100)),
+        )
+        .order_by("first_name", "last_name", "pk")
+    )
+    loads = tuple(
+        SpecialistLoad(
+            name=user.get_full_name() or user.username,
+            caseload=user.caseload_count,
+            position_percent=user.position,
+            per_fte=round(user.caseload_count * 100 / user.position, 1),
+        )
+        for user in rows
+    )
+    value = max((load.per_fte for load in loads), default=None)
+    highest = [load.name for load in loads if load.per_fte == value]
     return _result(
         "caseload",
         value,
-        _("Høyeste portefølje: %(v)s") % {"v": _fmt(value)},
-        _("Portefølje per jobbspesialist %(day)s, høyeste først: %(loads)s.")
-        % {"day": w.end.strftime("%d.%m.%Y"), "loads": ", ".join(str(n) for n in loads) or "–"},
+        _("Høyeste portefølje per årsverk: %(v)s") % {"v": _fmt(value)},
+        _("Per %(day)s, %(n)s jobbspesialister. Høyest: %(names)s.")
+        % {
+            "day": w.end.strftime("%d.%m.%Y"),
+            "n": len(loads),
+            "names": ", ".join(highest) or "–",
+        },
+        specialists=loads,
     )
 
 
@@ -231,33 +356,33 @@ def employer_contacts_per_week(w: Window) -> Indicator:
         face_to_face=True,
         contact_date__range=(w.start, w.horizon),
     ).values("id")
-    specialists = (
-        Membership.objects.filter(team_id=OuterRef("pk"), role=Membership.Role.JOB_SPECIALIST)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=w.start))
+    # Each specialist once (their largest position in the team during the period), so the
+    # anchor "per specialist" is per full-time equivalent.
+    positions = (
+        _specialist_memberships(w.start)
+        .filter(team_id=OuterRef("pk"))
         .values("user_id")
-        .distinct()
+        .annotate(p=Max("position_percent"))
+        .values("p")
     )
     row = (
         Team.objects.filter(pk=w.team_id)
-        .annotate(contacts=SubqueryCount(contacts), specialists=SubqueryCount(specialists))
-        .values("contacts", "specialists")
+        .annotate(contacts=SubqueryCount(contacts), percent=SubquerySum(positions))
+        .values("contacts", "percent")
         .first()
-    ) or {"contacts": 0, "specialists": 0}
+    ) or {"contacts": 0, "percent": 0}
+    fte = row["percent"] / 100
     weeks = w.days / 7
-    value = (
-        round(row["contacts"] / row["specialists"] / weeks, 1)
-        if row["specialists"] and weeks
-        else None
-    )
+    value = round(row["contacts"] / fte / weeks, 1) if fte and weeks else None
     return _result(
         "employer_contacts_per_week",
         value,
-        _("%(v)s per uke") % {"v": _fmt(value)},
+        _("%(v)s per uke per årsverk") % {"v": _fmt(value)},
         _(
-            "%(c)s møter ansikt til ansikt med arbeidsgivere, %(s)s jobbspesialister, "
+            "%(c)s møter ansikt til ansikt med arbeidsgivere, %(s)s årsverk jobbspesialister, "
             "%(weeks)s uker."
         )
-        % {"c": row["contacts"], "s": row["specialists"], "weeks": _fmt(weeks)},
+        % {"c": row["contacts"], "s": _fmt(fte), "weeks": _fmt(weeks)},
     )
 
 
@@ -278,6 +403,11 @@ def individualised_search(w: Window) -> Indicator:
     )
 
 
+def _among_jobs(distinct: str, d: int, total: int) -> str:
+    jobs = ngettext("blant %(t)s jobb i perioden.", "blant %(t)s jobber i perioden.", total)
+    return f"{distinct % {'d': d}} {jobs % {'t': total}}"
+
+
 def job_type_diversity(w: Window) -> Indicator:
     row = _jobs_held(w).aggregate(
         total=Count("id"), types=Count(Lower(Trim("title")), distinct=True)
@@ -287,8 +417,11 @@ def job_type_diversity(w: Window) -> Indicator:
         "job_type_diversity",
         value,
         _fmt(value, " %"),
-        _("%(d)s ulike stillingstitler blant %(t)s jobber i perioden.")
-        % {"d": row["types"], "t": row["total"]},
+        _among_jobs(
+            ngettext("%(d)s stillingstittel", "%(d)s ulike stillingstitler", row["types"]),
+            row["types"],
+            row["total"],
+        ),
     )
 
 
@@ -299,8 +432,11 @@ def employer_diversity(w: Window) -> Indicator:
         "employer_diversity",
         value,
         _fmt(value, " %"),
-        _("%(d)s ulike arbeidsgivere blant %(t)s jobber i perioden.")
-        % {"d": row["employers"], "t": row["total"]},
+        _among_jobs(
+            ngettext("%(d)s arbeidsgiver", "%(d)s ulike arbeidsgivere", row["employers"]),
+            row["employers"],
+            row["total"],
+        ),
     )
 
 
@@ -509,12 +645,8 @@ def indicators_for_items(review, items) -> dict[int, Indicator]:
             computed[code] = INDICATORS[code](w)
         indicator = computed[code]
         if item.suggestion_limits:
-            indicator = Indicator(
-                indicator.code,
-                indicator.value,
-                indicator.display,
-                indicator.explanation,
-                suggest_score(code, indicator.value, item.suggestion_limits),
+            indicator = replace(
+                indicator, suggested=suggest_score(code, indicator.value, item.suggestion_limits)
             )
         result[item.id] = indicator
     return result

@@ -46,6 +46,8 @@ def review_pdf_context(review: Review) -> dict:
     )
     return {
         "review": review,
+        # «UTKAST» on every page until the review is final (DESIGN.md §5).
+        "is_draft": review.status != Review.Status.FINAL,
         "reviewers": list(review.reviewers.all()),
         "rows": [{"score": s, "indicator": indicators.get(s.item_id)} for s in scores],
         "summary": summary,

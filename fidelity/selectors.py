@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from fidelity.models import ItemScore, Review, ReviewEvent, ReviewExport, SampledRecord, Section
@@ -112,7 +112,8 @@ def review_summary(review: Review, scores: list[ItemScore]) -> Summary:
         minimum=len(scores),
         scored=scored,
         items=len(scores),
-        band=band_for(review.scale.bands, total) if scores else None,
+        # A draft is never shown as a result: no band until every item is scored.
+        band=band_for(review.scale.bands, total) if scores and scored == len(scores) else None,
         sections=sorted(sections.values(), key=lambda s: s.section.position),
     )
 
@@ -158,13 +159,16 @@ def previous_review(review: Review) -> ReviewWithTotals | None:
 
 def team_trend(review: Review) -> list[ReviewWithTotals]:
     """All final reviews of the team on this scale up to this one (oldest first), plus this one
-    (also while it is still a draft): one query either way."""
+    once every item is scored (also while it is not yet final): one query either way. A review
+    with unscored items has no point in the trend: its sum is not a result."""
     return list(
         with_totals(
             Review.objects.filter(
                 team_id=review.team_id, scale_id=review.scale_id, period_end__lte=review.period_end
-            ).filter(Q(status=Review.Status.FINAL) | Q(pk=review.pk))
-        ).order_by("period_end", "pk")
+            )
+        )
+        .filter(Q(status=Review.Status.FINAL) | (Q(pk=review.pk) & Q(scored=F("items"))))
+        .order_by("period_end", "pk")
     )
 
 

@@ -49,6 +49,8 @@ def chart_config(**overrides) -> dict:
         "show_legend": False,
         "legend_at_bottom": True,
         "truncate_label": -1,
+        # Legend entries name reference lines with their number ("Minimum (31 %)"): never cut.
+        "truncate_legend": -1,
         "no_data_text": "–",
     }
     config.update({k: v for k, v in overrides.items() if v is not None})
@@ -76,9 +78,12 @@ def bar_chart(
     width: int | None = None,
     height: int | None = None,
     x_label_rotation: int | None = None,
+    no_data_text: str | None = None,
 ) -> str:
     """A bar chart. `series` is either one list of values (one unnamed series) or a mapping
-    name -> values (several series, with a legend). `None` values are left empty."""
+    name -> values (several series, with a legend). `None` values are left empty; with no value
+    at all the chart says `no_data_text` (why there is nothing to show) instead of an empty
+    frame."""
     cls = pygal.HorizontalBar if horizontal else pygal.Bar
     named = isinstance(series, dict)
     chart = cls(
@@ -89,6 +94,7 @@ def bar_chart(
             height=height,
             show_legend=named and len(series) > 1,
             x_label_rotation=x_label_rotation,
+            no_data_text=no_data_text,
         )
     )
     if value_formatter is not None:
@@ -112,9 +118,11 @@ def line_chart(
     width: int | None = None,
     height: int | None = None,
     x_label_rotation: int | None = None,
+    no_data_text: str | None = None,
 ) -> str:
     """A line chart over `labels` (e.g. periods), one line per named series. Gaps (`None`)
-    break the line instead of drawing it through zero."""
+    break the line instead of drawing it through zero; with no value at all the chart says
+    `no_data_text`."""
     chart = pygal.Line(
         **chart_config(
             title=title,
@@ -125,6 +133,7 @@ def line_chart(
             allow_interruptions=True,
             x_label_rotation=x_label_rotation,
             dots_size=4,
+            no_data_text=no_data_text,
         )
     )
     if value_formatter is not None:

@@ -43,8 +43,9 @@ def _no_future(form: forms.Form, name: str):
 
 
 class ContactForm(forms.ModelForm):
-    """Defaults make the common case one click: today, face to face, with the participant, out
-    in the community."""
+    """Defaults make the common case quick: today, with the participant, and the mode (and place)
+    the user chose last time (`initial`, from the session). The place has no default of its own:
+    a meeting in person asks where (one tap), and phone, video and messages have no place."""
 
     duration_minutes = forms.IntegerField(
         label=_("Varighet (minutter)"),
@@ -61,18 +62,50 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ("contact_date", "with_whom", "mode", "place", "duration_minutes", "note")
-        widgets = {"contact_date": DateInput(), "note": _textarea(2)}
+        widgets = {
+            "contact_date": DateInput(),
+            "mode": forms.RadioSelect,
+            "place": forms.RadioSelect,
+            "note": _textarea(2),
+        }
+        labels = {"place": _("Sted (når dere møttes ansikt til ansikt)")}
+        help_texts = {
+            "place": _(
+                "Ute i samfunnet, på arbeidsplassen og hjemme hos deltakeren regnes som "
+                "tid ute i samfunnet. Telefon, video og meldinger har ikke sted."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.initial.setdefault("contact_date", oslo_today())
-            self.initial.setdefault("place", Contact.Place.COMMUNITY)
+        # Required for a meeting in person only: the service asks for it (field error) and
+        # clears it for the other modes.
         self.fields["place"].required = False
-        self.fields["note"].widget.attrs["data-autofocus"] = ""
+        self.fields["place"].choices = Contact.Place.choices
+        # Tells assistive technology the question needs an answer (the form is novalidate, so
+        # the browser does not block a phone call without one).
+        self.fields["place"].widget.attrs["required"] = True
+        # The dialog opens on the question still open: where, for a meeting in person with no
+        # remembered place; otherwise the note.
+        ask_place = (
+            not self.is_bound
+            and not self.instance.pk
+            and self.initial.get("mode", Contact.Mode.FACE_TO_FACE) == Contact.Mode.FACE_TO_FACE
+            and not self.initial.get("place")
+        )
+        self.fields["place" if ask_place else "note"].widget.attrs["data-autofocus"] = ""
 
     def clean_contact_date(self):
         return _no_future(self, "contact_date")
+
+    def clean(self):
+        cleaned = super().clean()
+        # A place still checked after switching to phone, video or message is not a place.
+        if cleaned.get("mode") != Contact.Mode.FACE_TO_FACE:
+            cleaned["place"] = ""
+        return cleaned
 
 
 class ProfileForm(forms.ModelForm):

@@ -436,7 +436,9 @@ class Contact(models.Model):
         HOME = "home", _("Hjemme hos deltaker")
         OFFICE = "office", _("På kontoret")
 
-    # Time outside the office counts as community-based work (IPS target: 65 %).
+    # Time met in person outside the office counts as community-based work (IPS target: 65 %).
+    # Only face-to-face contacts have a place (a CHECK constraint); it has no default, so nothing
+    # is counted as community work unless the specialist said where they met.
     COMMUNITY_PLACES = (Place.COMMUNITY, Place.WORKPLACE, Place.HOME)
     MAX_DURATION_MINUTES = 600
 
@@ -474,6 +476,13 @@ class Contact(models.Model):
                 condition=Q(contact_date__lte=OsloToday()),
                 name="contact_not_in_future",
                 violation_error_message=_("En kontakt kan ikke være frem i tid."),
+            ),
+            # Only a meeting in person has a place: a phone call "out in the community" would
+            # count as community time.
+            models.CheckConstraint(
+                condition=Q(mode="face_to_face") | Q(place=""),
+                name="contact_place_only_in_person",
+                violation_error_message=_("Bare møter ansikt til ansikt har et sted."),
             ),
         ]
         indexes = [

@@ -120,11 +120,15 @@ def contact_log(
     contact_date: dt.date,
     with_whom: str = Contact.With.PARTICIPANT,
     mode: str = Contact.Mode.FACE_TO_FACE,
-    place: str = Contact.Place.COMMUNITY,
+    place: str = "",
     duration_minutes: int = 30,
     note: str = "",
 ) -> Contact:
+    """Log a contact. A meeting in person needs its place (no default: a default would claim
+    community work); phone, video and messages have none, and a place sent with them (a choice
+    left over from switching mode in the form) is cleared."""
     _not_in_future("contact_date", contact_date)
+    place = _contact_place(mode, place)
     contact = Contact(
         participant=participant,
         logged_by=by,
@@ -138,6 +142,17 @@ def contact_log(
     with acting_as(by), transaction.atomic():
         _save(contact)
     return contact
+
+
+PLACE_REQUIRED = _("Velg hvor dere møttes.")
+
+
+def _contact_place(mode: str, place: str) -> str:
+    if mode != Contact.Mode.FACE_TO_FACE:
+        return ""
+    if not place:
+        raise ValidationError({"place": PLACE_REQUIRED}, code="required")
+    return place
 
 
 class ContactChanges(TypedDict, total=False):
@@ -162,6 +177,8 @@ def contact_update(*, contact: Contact, by: User, **fields: Unpack[ContactChange
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         for name, value in fields.items():
             setattr(contact, name, value)
+        if fields.keys() & {"mode", "place"}:
+            contact.place = _contact_place(contact.mode, contact.place)
         _save(contact)
     return contact
 
@@ -292,6 +309,33 @@ def _plan_for(participant: Participant) -> ActionPlan:
     return plan
 
 
+def plan_is_complete(plan: ActionPlan) -> bool:
+    """The action plan is complete (kit: «Dato da handlingsplanen var gjennomført») once it
+    has what the kit's plan form asks for: an overall work goal (hovedmål) and at least one
+    delmål with a responsible person and a target date. Activities and the date a goal was
+    reached are filled in later and do not keep a plan from being complete."""
+    return bool(plan.overall_goal.strip()) and (
+        plan.goals.filter(archived_at__isnull=True, target_date__isnull=False)
+        .exclude(responsible__regex=r"^\s*$")
+        .exists()
+    )
+
+
+def _record_plan_completed(plan: ActionPlan) -> None:
+    """The first time a saved plan is complete, its date goes on the participant's referral
+    (`action_plan_completed_date`); later edits never move it. Through the participant's own
+    link to its referral, so participants does not import the referrals app above it."""
+    if not plan_is_complete(plan):
+        return
+    referral_field = Participant._meta.get_field("referral")
+    Referral = referral_field.related_model
+    assert isinstance(Referral, type)  # a model class, not the string "self"
+    Referral._default_manager.filter(
+        pk=Participant.objects.filter(pk=plan.participant_id).values("referral_id")[:1],
+        action_plan_completed_date__isnull=True,
+    ).update(action_plan_completed_date=oslo_today(), updated_at=timezone.now())
+
+
 def plan_save(
     *,
     participant: Participant,
@@ -306,6 +350,7 @@ def plan_save(
         plan.overall_goal = overall_goal
         plan.job_search_start_date = job_search_start_date
         _save(plan)
+        _record_plan_completed(plan)
     return plan
 
 
@@ -341,6 +386,7 @@ def goal_add(
             achieved_date=achieved_date,
         )
         _save(goal)
+        _record_plan_completed(goal.plan)
     return goal
 
 
@@ -354,6 +400,7 @@ def goal_update(*, goal: Goal, by: User, **fields: Unpack[GoalChanges]) -> Goal:
         for name, value in fields.items():
             setattr(goal, name, value)
         _save(goal)
+        _record_plan_completed(goal.plan)
     return goal
 
 

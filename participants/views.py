@@ -40,7 +40,7 @@ from participants.forms import (
     SupportPersonForm,
     WorkHistoryForm,
 )
-from participants.models import ActionPlan, Participant, VocationalProfile
+from participants.models import ActionPlan, Contact, Participant, VocationalProfile
 from participants.selectors import (
     PROFILE_SECTIONS,
     caseload_for,
@@ -187,6 +187,18 @@ def _contact_saved_response(request, participant, origin: str):
     return trigger_client_event(response, "contactLogged", {"participant": participant.pk})
 
 
+LAST_CONTACT_CHOICE = "contact_last_choice"
+
+
+def _last_contact_choice(request) -> dict:
+    remembered = request.session.get(LAST_CONTACT_CHOICE) or {}
+    mode = remembered.get("mode")
+    if mode not in Contact.Mode.values:
+        return {}
+    place = remembered.get("place", "")
+    return {"mode": mode, "place": place if place in Contact.Place.values else ""}
+
+
 @login_required
 def contact_log(request, pk):
     participant = _participant(request, pk, what=AccessEvent.What.CONTACT_LOG, edit=True)
@@ -195,16 +207,23 @@ def contact_log(request, pk):
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                services.contact_log(participant=participant, by=request.user, **form.cleaned_data)
+                contact = services.contact_log(
+                    participant=participant, by=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_validation_error(form, exc)
             else:
+                # The next contact starts from this one's mode and place (per user, per session).
+                request.session[LAST_CONTACT_CHOICE] = {
+                    "mode": contact.mode,
+                    "place": contact.place,
+                }
                 if request.htmx:
                     return _contact_saved_response(request, participant, origin)
                 messages.success(request, _("Kontakten er registrert."))
                 return redirect(_detail_url(participant))
     else:
-        form = ContactForm()
+        form = ContactForm(initial=_last_contact_choice(request))
     context = {
         "participant": participant,
         "form": form,

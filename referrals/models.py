@@ -153,6 +153,13 @@ class Referral(models.Model):
                 | Q(status="withdrawn"),
                 name="referral_assigned_has_specialist",
             ),
+            # Zero exclusion in the database too: no "rejected" (or any other) status can be
+            # stored, whatever writes the row.
+            models.CheckConstraint(
+                condition=Q(status__in=["received", "assigned", "first_meeting_held", "withdrawn"]),
+                name="referral_status_allowed",
+                violation_error_message=_("Ukjent status for henvisningen."),
+            ),
         ]
         indexes = [
             models.Index(fields=["team", "status", "date_received"], name="referral_queue_idx"),

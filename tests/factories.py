@@ -166,7 +166,11 @@ class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     participant = factory.SubFactory(ParticipantFactory)
     logged_by = factory.LazyAttribute(lambda c: c.participant.job_specialist)
     contact_date = factory.LazyFunction(today)
-    place = Contact.Place.COMMUNITY
+    mode = Contact.Mode.FACE_TO_FACE
+    # Only a meeting in person has a place (a database CHECK).
+    place = factory.LazyAttribute(
+        lambda c: Contact.Place.COMMUNITY if c.mode == Contact.Mode.FACE_TO_FACE else ""
+    )
     duration_minutes = 45
 
 

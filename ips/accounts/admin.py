@@ -10,7 +10,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
-    fields = ("role", "team", "organisation", "started_at", "ended_at")
+    fields = ("role", "team", "organisation", "position_percent", "started_at", "ended_at")
     readonly_fields = ("started_at",)
     autocomplete_fields = ("team", "organisation")
     can_delete = False  # end a membership instead (nothing is hard-deleted)
@@ -49,7 +49,15 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "team", "organisation", "started_at", "ended_at")
+    list_display = (
+        "user",
+        "role",
+        "team",
+        "organisation",
+        "position_percent",
+        "started_at",
+        "ended_at",
+    )
     list_filter = ("role", "team")
     search_fields = ("user__username", "user__first_name", "user__last_name")
     autocomplete_fields = ("user", "team", "organisation")

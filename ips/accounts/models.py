@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -143,11 +144,24 @@ class Membership(models.Model):
     )
     started_at = models.DateTimeField(_("fra"), auto_now_add=True)
     ended_at = models.DateTimeField(_("til"), null=True, blank=True)
+    # A job specialist's position size in the team: caseloads are compared per full-time
+    # equivalent (IPS-25 item 1), so 12 participants at 50 % is 24 per FTE.
+    position_percent = models.PositiveSmallIntegerField(
+        _("stillingsprosent"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Stillingsstørrelse i teamet, 1–100 %. Brukes for jobbspesialister."),
+    )
 
     class Meta:
         verbose_name = _("medlemskap")
         verbose_name_plural = _("medlemskap")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(position_percent__gte=1, position_percent__lte=100),
+                name="membership_position_percent_1_to_100",
+                violation_error_message=_("Stillingsprosenten må være mellom 1 og 100."),
+            ),
             # Team roles belong to a team; partners belong to an organisation. Never both.
             models.CheckConstraint(
                 condition=(

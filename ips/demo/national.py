@@ -542,7 +542,10 @@ def seed(*, teams: int, stdout) -> str:
                     "WHEN mod(k, 11) = 0 THEN 'treatment_team' ELSE 'participant' END"
                 ),
                 "mode": "CASE WHEN mod(k, 4) = 0 THEN 'phone' ELSE 'face_to_face' END",
-                "place": "CASE WHEN mod(k, 3) = 0 THEN 'office' ELSE 'community' END",
+                "place": (
+                    "CASE WHEN mod(k, 4) = 0 THEN '' WHEN mod(k, 3) = 0 THEN 'office' "
+                    "ELSE 'community' END"
+                ),
                 "duration_minutes": "30 + mod(k * 7, 60)",
             },
             "FROM nat_part np CROSS JOIN generate_series(1, %(contacts)s) k",

@@ -132,8 +132,8 @@ def test_community_time_counts_only_contacts_met_in_person_outside_the_office(wo
         (Mode.FACE_TO_FACE, Place.COMMUNITY, 60),
         (Mode.FACE_TO_FACE, Place.WORKPLACE, 30),
         (Mode.FACE_TO_FACE, Place.OFFICE, 30),
-        # A phone call has no place, even if one was stored: never community time.
-        (Mode.PHONE, Place.COMMUNITY, 45),
+        # A phone call has no place (the database refuses one): never community time.
+        (Mode.PHONE, "", 45),
         (Mode.VIDEO, "", 15),
         # Met in person, but where was not recorded: left out and reported.
         (Mode.FACE_TO_FACE, "", 20),

@@ -19,3 +19,38 @@ def test_caseload_chart_names_the_thresholds_and_bars_over_them():
     assert "Anne (over varselgrensen)" in svg
     assert "Bo (over bruddgrensen)" in svg
     assert ">Cy<" in svg
+
+
+def _texts(svg: str) -> list[str]:
+    import re
+
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_benchmark_lines_differ_from_gridlines_and_are_labelled_in_full():
+    import re
+
+    svg = employment_rate_chart(title="Rate", labels=["K1", "K2", "K3"], rates=[20.0, 40.0, 45.0])
+    texts = _texts(svg)
+    for label in ("Minimum (31 %)", "Gjennomsnitt (41 %)", "Svært godt (50 %)"):
+        assert label in texts  # the whole legend entry, never cut
+    for value in ("31 %", "41 %", "50 %"):
+        assert value in texts  # labelled on the axis beside the line
+    assert not any("…" in t for t in texts)
+    # Gridlines are solid and light; benchmark lines are dashed.
+    dashes = set(re.findall(r"stroke-dasharray:\s*([^;}\"]+)", svg))
+    assert dashes == {"0", "2,4", "8,4", "14,4,2,4"}
+
+
+def test_fully_suppressed_chart_says_why_in_text():
+    from dashboards.charts import empty_reason
+    from dashboards.display import Figure
+
+    figures = [Figure("< 5", None, suppressed=True), Figure("< 5", None, suppressed=True)]
+    reason = empty_reason(figures)
+    assert reason == "Ingen tall å vise: alle verdier er under 5 og skjules."
+    svg = employment_rate_chart(title="Rate", labels=["K1", "K2"], rates=[None, None], empty=reason)
+    assert reason in " ".join(_texts(svg))
+    assert "Minimum (31 %)" not in svg  # no reference lines around nothing
+    assert empty_reason([Figure("–", None)]) == "Ingen tall å vise for denne perioden."
+    assert empty_reason([Figure("40 %", 40.0)]) is None

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from fidelity import indicators
 from fidelity.indicators import Window, indicators_for_items, suggest_score
+from ips.accounts.models import Membership
 from participants.models import Contact, Participant
 from tests.factories import (
     ContactFactory,
@@ -16,10 +17,12 @@ from tests.factories import (
     JobFactory,
     ParticipantFactory,
     VocationalProfileFactory,
+    make_member,
 )
 from tests.fidelity.factories import make_review
 
 D = dt.date
+Role = Membership.Role
 Q3 = {"start": D(2026, 7, 1), "end": D(2026, 9, 30), "today": D(2026, 10, 15)}
 
 
@@ -76,7 +79,87 @@ def test_caseload_follows_the_highest_specialist_caseload_not_the_average(world,
 
     assert result.value == 21.0
     assert result.suggested == 4
-    assert "30.09.2026" in result.explanation and "21, 10" in result.explanation
+    assert "30.09.2026" in result.explanation and "Siri Spesialist" in result.explanation
+    table = {
+        load.name: (load.caseload, load.position_percent, load.per_fte)
+        for load in result.specialists
+    }
+    assert table["Siri Spesialist"] == (21, 100, 21.0)
+    assert table["Kåre Kollega"] == (10, 100, 10.0)
+
+
+def _position(world, user, percent):
+    Membership.objects.filter(user=user, team=world.team).update(position_percent=percent)
+
+
+def test_caseload_of_a_part_time_specialist_is_scaled_to_a_full_position(world, window):
+    """12 participants at 50 % is 24 per full-time equivalent: suggests 4, not the 5 that 12
+    (or the team average) would give."""
+    _position(world, world.teammate, 50)
+    for _ in range(12):
+        person(world, specialist=world.teammate)
+    for _ in range(18):
+        person(world)
+
+    result = indicators.caseload(window)
+
+    assert (result.value, result.suggested) == (24.0, 4)
+    table = {
+        load.name: (load.caseload, load.position_percent, load.per_fte)
+        for load in result.specialists
+    }
+    assert table["Kåre Kollega"] == (12, 50, 24.0)
+    assert table["Siri Spesialist"] == (18, 100, 18.0)
+    assert "Høyeste portefølje per årsverk: 24" in result.display
+    assert "stillingsprosent" in result.definition
+
+
+def test_caseload_indicator_is_one_query_for_any_number_of_specialists(world, window):
+    for _ in range(3):
+        person(world)
+    with CaptureQueriesContext(connection) as few:
+        indicators.caseload(window)
+    for n in range(4):
+        specialist = make_member(Role.JOB_SPECIALIST, team=world.team, username=f"ekstra{n}")
+        for _ in range(2):
+            person(world, specialist=specialist)
+    with CaptureQueriesContext(connection) as many:
+        result = indicators.caseload(window)
+    assert len(many.captured_queries) == len(few.captured_queries) == 1
+    assert len(result.specialists) >= 6
+
+
+def test_position_percent_outside_1_to_100_is_refused_by_the_database(world):
+    membership = Membership.objects.filter(user=world.specialist).first()
+    for bad in (0, 101):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Membership.objects.filter(pk=membership.pk).update(position_percent=bad)
+
+
+def test_employer_contacts_per_week_count_part_time_specialists_by_position(world):
+    two_weeks = Window(
+        team_id=world.team.pk, start=D(2026, 9, 1), end=D(2026, 9, 14), today=Q3["today"]
+    )
+    _position(world, world.teammate, 50)
+    for k in range(18):
+        employer_contact(world, D(2026, 9, 1) + dt.timedelta(days=k % 14))
+
+    result = indicators.employer_contacts_per_week(two_weeks)
+
+    # 18 contacts ÷ 1.5 full-time equivalents ÷ 2 weeks.
+    assert (result.value, result.suggested) == (6.0, 5)
+    assert "1,5 årsverk" in result.explanation
+
+
+def test_every_indicator_states_its_definition(world, window):
+    for code, compute in indicators.INDICATORS.items():
+        assert compute(window).definition, code
+
+
+def test_job_type_diversity_says_one_title_in_the_singular(world, window):
+    JobFactory(participant=person(world), title="Kokk", start_date=D(2026, 7, 1))
+    result = indicators.job_type_diversity(window)
+    assert "1 stillingstittel blant 1 jobb i perioden." in result.explanation
 
 
 def test_rapid_search_median_days_and_share_within_30(world, window):
@@ -263,6 +346,9 @@ def test_no_records_gives_no_suggestion(world, window):
         if code == "employer_contacts_per_week":
             # The team has specialists, so no logged employer meetings is a real zero.
             assert (result.value, result.suggested) == (0.0, 1)
+        elif code == "caseload":
+            # Likewise an empty caseload: nobody above 20.
+            assert (result.value, result.suggested) == (0.0, 5)
         else:
             assert result.suggested is None, code
 

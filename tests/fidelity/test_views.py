@@ -81,7 +81,7 @@ def test_htmx_save_of_one_item(world, auditor_client):
     assert "Lagret" in body
     # The totals follow the save without a reload (out-of-band swap).
     assert 'id="review-summary"' in body and 'hx-swap-oob="true"' in body
-    assert "Total: <strong>4</strong>" in body
+    assert "Foreløpig sum: <strong>4</strong>" in body and "1 av 25 punkter skåret" in body
     row = ItemScore.objects.get(review=review, item=item)
     assert (row.score, row.rationale, row.data_sources) == (4, "Snitt 22", "Portefølje")
 

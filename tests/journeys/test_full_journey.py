@@ -186,6 +186,7 @@ def specialist_logs_a_contact_in_the_dialog(page) -> None:
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Dato*", exact=True).fill(_iso(CV_SESSION))
     dialog.get_by_label("Notat").fill("Skrev CV sammen på biblioteket")
+    dialog.get_by_label("Ute i samfunnet").check()
     dialog.get_by_role("button", name="Lagre").click()
     expect(dialog).to_be_hidden()
     expect(page.locator("#timeline")).to_contain_text("Skrev CV sammen på biblioteket")
@@ -239,7 +240,7 @@ def specialist_follows_up_the_job_start(page) -> None:
     screenshot(page, "journey-11-specialist-my-day-follow-up-due")
 
     row.get_by_role("link", name="Logg kontakt").click()
-    page.get_by_label("Sted").select_option(label="På arbeidsplassen")
+    page.get_by_label("På arbeidsplassen").check()
     page.get_by_label("Notat").fill("Første uke i butikken gikk fint")
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_text("Kontakten er registrert.")).to_be_visible()
@@ -344,13 +345,15 @@ def auditor_scores_and_downloads_the_review(page) -> bytes:
     # Item 1, caseload size, is suggested from the records: Tove is Siri's only participant.
     item = page.locator("#item-1")
     indicator = item.get_by_test_id("indicator")
-    expect(indicator).to_contain_text("Høyeste portefølje: 1")
+    expect(indicator).to_contain_text("Høyeste portefølje per årsverk: 1")
     expect(indicator).to_contain_text("Forslag: 5")
     item.locator('input[type="radio"][value="5"]').check()
     item.get_by_label("Begrunnelse").fill("Tove møtte Siri i samfunnet og fikk jobb på 8 dager")
     item.get_by_role("button", name=re.compile(r"^Lagre punkt")).click()
     item.get_by_role("status").wait_for()
-    expect(page.get_by_test_id("review-total")).to_contain_text("Total: 5")
+    # One item of 25 scored: a provisional sum, not a result.
+    expect(page.get_by_test_id("review-progress")).to_contain_text("1 av 25 punkter skåret")
+    expect(page.get_by_test_id("review-total")).to_contain_text("Foreløpig sum: 5")
     screenshot(page, "journey-17-auditor-review")
 
     with page.expect_download() as download_info:
@@ -406,3 +409,4 @@ def test_one_person_through_every_role(world, page):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "IPS Lovisenberg" in text
     assert "Tove møtte Siri i samfunnet" in text
+    assert "UTKAST" in text  # the review is not final

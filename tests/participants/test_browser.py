@@ -12,16 +12,19 @@ def test_specialist_works_through_a_participant_record(world, page):
     participant, employer = world.participant, world.employer
     browser_login(page, "spesialist")
 
-    # Caseload → log a contact: open the dialog, then type a note and save (2 interactions).
+    # Caseload → log a contact: open the dialog, say where, type a note, save (3 interactions;
+    # the place has no default, so nothing is counted as community time unasked: the dialog
+    # opens on that question).
     page.goto("/deltakere/")
     page.get_by_role("button", name="Logg kontakt med Ola Deltaker").click()
     dialog = page.get_by_role("dialog")
-    expect(dialog.get_by_label("Notat")).to_be_focused()
-    page.keyboard.type("Kaffe og jobbprat på Grünerløkka")  # interaction 1 (focus is in the note)
-    dialog.get_by_role("button", name="Lagre").click()  # interaction 2
+    expect(dialog.get_by_label("Ute i samfunnet")).to_be_focused()
+    page.keyboard.press("Space")  # interaction 1: the first place, out in the community
+    dialog.get_by_label("Notat").fill("Kaffe og jobbprat på Grünerløkka")  # interaction 2
+    dialog.get_by_role("button", name="Lagre").click()  # interaction 3
     expect(dialog).to_be_hidden()
     row = page.locator(f"#row-{participant.pk}")
-    expect(row).to_contain_text("0 dager siden")
+    expect(row).to_contain_text("i dag")
     screenshot(page, "participants-caseload-after-contact")
 
     # Part of the vocational profile.

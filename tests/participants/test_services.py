@@ -66,16 +66,34 @@ def test_closing_and_reopening_sets_and_clears_closed_at(world):
     assert p.closed_at is None
 
 
-def test_contact_log_defaults_to_face_to_face_with_the_participant_in_the_community(world):
+def test_contact_log_defaults_to_face_to_face_with_the_participant_and_asks_for_the_place(
+    world,
+):
+    with pytest.raises(ValidationError) as error:
+        services.contact_log(
+            participant=world.participant, by=world.specialist, contact_date=today()
+        )
+    assert error.value.message_dict == {"place": ["Velg hvor dere møttes."]}
     c = services.contact_log(
-        participant=world.participant, by=world.specialist, contact_date=today()
+        participant=world.participant, by=world.specialist, contact_date=today(), place="home"
     )
     assert (c.with_whom, c.mode, c.place, c.duration_minutes) == (
         "participant",
         "face_to_face",
-        "community",
+        "home",
         30,
     )
+
+
+def test_contact_log_clears_the_place_of_a_phone_call(world):
+    c = services.contact_log(
+        participant=world.participant,
+        by=world.specialist,
+        contact_date=today(),
+        mode="phone",
+        place="community",
+    )
+    assert c.place == ""
 
 
 @pytest.mark.parametrize("minutes", [0, 2000])
