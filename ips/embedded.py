@@ -189,9 +189,10 @@ def cmd_run() -> int:
 # pytest-xdist: one worker per core, at most 4 (each worker migrates its own database and starts
 # its own Chromium; past 4 that costs more than it saves for this suite). A test module stays on
 # one worker (--dist loadfile), so module-scoped fixtures such as the signed-in browser sessions
-# of tests/a11y are built once. PYTEST_XDIST_AUTO_NUM_WORKERS=N or `-n N` in the arguments
-# choose otherwise; `-n 0` (or `-p no:xdist`) runs in this one process.
-PARALLEL = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile"]
+# of tests/a11y are built once; modules are handed out in collection order, which tests/conftest.py
+# makes "long modules first". PYTEST_XDIST_AUTO_NUM_WORKERS=N or `-n N` in the arguments choose
+# otherwise; `-n 0` (or `-p no:xdist`) runs in this one process.
+PARALLEL = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 def _pytest_args(args: list[str]) -> list[str]:

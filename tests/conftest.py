@@ -325,7 +325,11 @@ def _chromium_available() -> bool:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    # While Playwright's event loop runs, Django keeps database connections per context instead
+    # of per thread: the tests' connection is not the one the test database is dropped with, and
+    # left open it keeps the database from being dropped. So: database first, browser after, and
+    # the browser closes the connections of its time before it stops.
     if not _chromium_available():
         if os.environ.get("CI"):
             pytest.fail(f"CI is set but no chromium at {CHROMIUM}: browser tests must run in CI.")
@@ -348,6 +352,9 @@ def browser():
             ],
         )
         yield browser
+        from django.db import connections
+
+        connections.close_all()
         browser.close()
 
 
@@ -455,7 +462,7 @@ def _flush_database() -> None:
     )
 
 
-def pytest_collection_modifyitems(config, items):
+def _mark_signed_in_site_tests(items) -> None:
     # pytest-django creates the test database only for tests that ask for one (a django_db mark,
     # `db`, `live_server`...); a test on `signed_in_site` needs it too. The mark also wraps the
     # test's own queries in a rolled-back transaction; the live server commits as usual.
@@ -507,3 +514,29 @@ def open_page(signed_in_site):
     yield open_
     for context in contexts:
         context.close()
+
+
+# --- pytest-xdist: long modules first -------------------------------------------------------------
+# `make test` hands whole modules to the workers (--dist loadfile) in collection order
+# (--no-loadscope-reorder; xdist's default order, most tests first, puts the one-test modules
+# below last). These modules take a minute or more each, and the browser modules tens of seconds:
+# started first, they run beside the short ones instead of leaving one worker alone at the end.
+LONG_MODULES = ("tests/security/test_fuzz.py", "tests/journeys/test_full_journey.py")
+
+
+def _long_modules_first(items) -> None:
+    browser_modules = {
+        item.nodeid.split("::")[0] for item in items if item.get_closest_marker("browser")
+    }
+
+    def rank(item) -> int:
+        module = item.nodeid.split("::")[0]
+        return 0 if module in LONG_MODULES else 1 if module in browser_modules else 2
+
+    items.sort(key=rank)  # stable: each module keeps its own order
+
+
+def pytest_collection_modifyitems(config, items):
+    _mark_signed_in_site_tests(items)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _long_modules_first(items)
