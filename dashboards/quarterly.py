@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from dashboards.display import Figure, cells, figure
 from dashboards.measures import Endings, Period
 from ips import periods
 from ips.accounts.models import Membership, Team, User
+from ips.pdf import render_pdf
 from participants.models import Job
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -161,18 +161,15 @@ def report_csv_rows(report: Report, *, definitions_url: str) -> tuple[list, list
 
 
 def report_pdf(*, report: Report, definitions_url: str, language: str = "nb") -> bytes:
-    from weasyprint import HTML
-
     with translation.override(language):
-        html = render_to_string(
-            "dashboards/quarterly_pdf.html",
-            {
+        return render_pdf(
+            template="dashboards/quarterly_pdf.html",
+            context={
                 "report": report,
                 "definitions_url": definitions_url,
                 "generated": timezone.localtime(),
             },
         )
-    return HTML(string=html).write_pdf()
 
 
 def report_filename(report: Report, extension: str) -> str:

@@ -97,14 +97,17 @@ def test_the_organisation_the_user_worked_for_is_recorded_and_shown(world):
 def test_report_is_paginated_with_a_fixed_number_of_queries(
     world, django_assert_max_num_queries, days
 ):
-    now = timezone.now()
+    # One line per Oslo day: at a fixed Oslo clock time on each day, so a summer-time change
+    # inside the range cannot put two of them on one day (24 hours back is not always a day).
+    today = timezone.localdate()
+    earlier = min(timezone.localtime().time(), dt.time(0, 30))
     for d in range(days):
         events(
             world.teammate,
             world.participant,
             What.PARTICIPANT_PAGE,
             2,
-            at=now - dt.timedelta(days=d),
+            at=timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=d), earlier)),
         )
     client = world.client_for("leader")
     with django_assert_max_num_queries(14):

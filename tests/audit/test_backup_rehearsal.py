@@ -19,7 +19,9 @@ def test_backup_restores_every_row_and_the_append_only_triggers(world, rf, tmp_p
     request = rf.get("/deltakere/")
     request.user = world.specialist
     for participant in participants:
-        access_event_record(request=request, what="participant page", participant=participant)
+        access_event_record(
+            request=request, what=AccessEvent.What.PARTICIPANT_PAGE, participant=participant
+        )
     assert AccessEvent.objects.count() >= 3
 
     out = io.StringIO()

@@ -78,8 +78,8 @@ def test_the_app_role_is_no_superuser_owns_nothing_and_has_dml_rights(app_role):
     with app_role.transaction(force_rollback=True):
         app_role.execute("SELECT count(*) FROM audit_accessevent").fetchone()
         app_role.execute(
-            "INSERT INTO audit_accessevent (at, role, action, what, path) "
-            "VALUES (now(), '', 'view', 'test', '/')"
+            "INSERT INTO audit_accessevent (at, role, action, what, detail, path) "
+            "VALUES (now(), '', 'view', 'other', '', '/')"
         )
         app_role.execute("UPDATE participants_participant SET name = name")
         app_role.execute("DELETE FROM django_session WHERE false")

@@ -11,7 +11,7 @@ from deadlines.engine import scan
 from deadlines.models import Alert
 from employers.models import EmployerContact
 from employers.services import employer_contact_log
-from participants.models import Participant
+from participants.models import Contact, Participant
 from participants.services import contact_log, participant_change_status
 from referrals.services import referral_assign
 from tests.factories import ContactFactory, ParticipantFactory, ReferralFactory, today
@@ -40,7 +40,12 @@ def test_logging_the_missing_contact_resolves_the_alert_at_once(
     assert _state("no_contact_30_days", person.pk) == Alert.State.OPEN
 
     with django_capture_on_commit_callbacks(execute=True):
-        contact_log(participant=person, by=world.specialist, contact_date=today())
+        contact_log(
+            participant=person,
+            by=world.specialist,
+            contact_date=today(),
+            place=Contact.Place.COMMUNITY,
+        )
 
     assert _state("no_contact_30_days", person.pk) == Alert.State.RESOLVED
 
@@ -82,6 +87,7 @@ def test_a_rolled_back_write_leaves_the_alert_open(world, django_capture_on_comm
             participant=person,
             by=world.specialist,
             contact_date=today() + dt.timedelta(days=3),  # refused: in the future
+            place=Contact.Place.COMMUNITY,
         )
     assert callbacks == []
     assert _state("no_contact_30_days", person.pk) == Alert.State.OPEN
@@ -152,7 +158,12 @@ def test_a_recheck_touches_only_the_announced_subjects(world, django_capture_on_
     ContactFactory(participant=other, contact_date=today())
 
     with django_capture_on_commit_callbacks(execute=True):
-        contact_log(participant=person, by=world.specialist, contact_date=today())
+        contact_log(
+            participant=person,
+            by=world.specialist,
+            contact_date=today(),
+            place=Contact.Place.COMMUNITY,
+        )
 
     assert _state("no_contact_30_days", person.pk) == Alert.State.RESOLVED
     # The other alert waits for the periodic scan, which remains the safety net.
