@@ -16,9 +16,12 @@ from pypdf import PdfReader
 
 from dashboards import measures, quarterly
 from dashboards.csv_export import csv_cell
-from participants.models import Participant
+from fidelity import indicators
+from fidelity.indicators import Window
+from participants.models import Contact, Participant
 from tests.dashboards import known
 from tests.factories import (
+    ContactFactory,
     EducationEpisodeFactory,
     EmployerContactFactory,
     EmployerFactory,
@@ -261,6 +264,20 @@ def test_each_measure_has_the_same_value_on_every_page_csv_and_the_report(
     }
     assert totals["employment_rate"] == ["3", "6", "50"]
     assert totals["active"] == ["5", "", "5"]
+    # The fidelity review reads the same shared definitions for the same team and period.
+    person = Participant.objects.filter(team=world.team).order_by("pk").first()
+    for place, minutes in ((Contact.Place.COMMUNITY, 60), (Contact.Place.OFFICE, 30)):
+        ContactFactory(
+            participant=person,
+            logged_by=person.job_specialist,
+            contact_date=Q2.start + dt.timedelta(days=10),
+            place=place,
+            duration_minutes=minutes,
+        )
+    window = Window(team_id=world.team.pk, start=Q2.start, end=Q2.end, today=Q2.end)
+    share = measures.community_share(team_ids=[world.team.pk], period=Q2)
+    assert share.percent == 66.7
+    assert indicators.community_time(window).value == share.percent
 
 
 # --- Quarterly report -----------------------------------------------------------------------------
