@@ -21,25 +21,31 @@ from ips.charts import IPS_STYLE, chart_config, render_svg
 DASHES = ("2, 4", "8, 4", "14, 4, 2, 4")
 
 
+# The style settings every chart variant keeps from the house style (colours, fonts, sizes).
+_SHARED_STYLE_KEYS = (
+    "background",
+    "plot_background",
+    "foreground",
+    "foreground_strong",
+    "foreground_subtle",
+    "colors",
+    "font_family",
+    "label_font_size",
+    "major_label_font_size",
+    "value_font_size",
+    "title_font_size",
+    "legend_font_size",
+)
+
+
+def _variant(base, **changes):
+    """A pygal style like `base`, with its guide lines (or other settings) changed."""
+    return base.__class__(**{k: getattr(base, k) for k in _SHARED_STYLE_KEYS}, **changes)
+
+
 # Threshold guide lines: dark, solid and labelled; ordinary guides light and dashed.
-THRESHOLD_STYLE = IPS_STYLE.__class__(
-    **{
-        k: getattr(IPS_STYLE, k)
-        for k in (
-            "background",
-            "plot_background",
-            "foreground",
-            "foreground_strong",
-            "foreground_subtle",
-            "colors",
-            "font_family",
-            "label_font_size",
-            "major_label_font_size",
-            "value_font_size",
-            "title_font_size",
-            "legend_font_size",
-        )
-    },
+THRESHOLD_STYLE = _variant(
+    IPS_STYLE,
     guide_stroke_color="#ced4da",
     guide_stroke_dasharray="2,4",
     major_guide_stroke_color="#842029",
@@ -49,24 +55,8 @@ THRESHOLD_STYLE = IPS_STYLE.__class__(
 
 # The employment-rate chart: gridlines light and solid, so the dashed, dark benchmark lines
 # cannot be taken for them; the benchmark values are also labelled on the axis.
-TREND_STYLE = THRESHOLD_STYLE.__class__(
-    **{
-        k: getattr(THRESHOLD_STYLE, k)
-        for k in (
-            "background",
-            "plot_background",
-            "foreground",
-            "foreground_strong",
-            "foreground_subtle",
-            "colors",
-            "font_family",
-            "label_font_size",
-            "major_label_font_size",
-            "value_font_size",
-            "title_font_size",
-            "legend_font_size",
-        )
-    },
+TREND_STYLE = _variant(
+    THRESHOLD_STYLE,
     guide_stroke_color="#e9ecef",
     guide_stroke_dasharray="0",
     major_guide_stroke_color="#e9ecef",
