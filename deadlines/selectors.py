@@ -40,7 +40,7 @@ def with_open_alert_count(participants: QuerySet[_P]) -> QuerySet[_P]:
     (open or acknowledged). One correlated subquery, so a list page stays one query."""
     open_alerts = (
         Alert.objects.filter(subject_kind=Alert.SubjectKind.PARTICIPANT, subject_id=OuterRef("pk"))
-        .exclude(state=Alert.State.RESOLVED)
+        .filter(state__in=UNRESOLVED)
         .order_by()
         .values("subject_id")
         .annotate(n=Count("id"))
