@@ -2,6 +2,7 @@
 to date by the team, with history, and shown to the participant's own team only."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from fidelity.models import SampledRecord
 from ips.history import history_of
 from participants.models import Participant
 from referrals import services as referral_services
-from tests.factories import ReferralFactory, ReviewFactory, today
+from tests.factories import ParticipantFactory, ReferralFactory, ReviewFactory, today
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,29 @@ def test_the_edit_form_shows_the_stored_phone_as_people_read_it(world, specialis
     participant = _with_contact_details(world)
     html = specialist_client.get(_edit_url(participant)).content.decode()
     assert 'value="91 23 45 67"' in html
+
+
+def test_the_data_migration_gives_earlier_participants_their_referrals_phone(world):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "participants.migrations.0007_participant_phone_from_referral"
+    )
+    checked = ReferralFactory(team=world.team, source_organisation=world.nav, phone="912 34 567")
+    as_typed = ReferralFactory(team=world.team, source_organisation=world.nav, phone="ukjent")
+    without = ReferralFactory(team=world.team, source_organisation=world.nav, phone="")
+    own = ReferralFactory(team=world.team, source_organisation=world.nav, phone="22 00 00 00")
+    people = {
+        referral.pk: ParticipantFactory(
+            team=world.team, job_specialist=world.specialist, referral=referral, phone=phone
+        )
+        for referral, phone in ((checked, ""), (as_typed, ""), (without, ""), (own, "+4740000000"))
+    }
+    migration.copy_phone_from_referral(apps, None)
+    phones = {pk: Participant.objects.get(pk=p.pk).phone for pk, p in people.items()}
+    assert phones == {
+        checked.pk: "+4791234567",
+        as_typed.pk: "ukjent",
+        without.pk: "",
+        own.pk: "+4740000000",
+    }
