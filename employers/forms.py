@@ -8,6 +8,7 @@ from employers.services import normalise_orgnr
 from ips.accounts.models import validate_orgnr
 from ips.dates import oslo_today
 from ips.forms import DateInput
+from participants.forms import JobStartForm
 
 
 class ParticipantChoiceField(forms.ModelMultipleChoiceField):
@@ -50,6 +51,100 @@ class EmployerForm(forms.ModelForm):
         value = normalise_orgnr(self.cleaned_data.get("org_number", ""))
         validate_orgnr(value)
         return value
+
+
+# --- A new employer typed into another form -------------------------------------------------------
+
+
+def _org_number_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        required=False,
+        help_text=_("9 siffer. Mellomrom er greit."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+def add_new_employer_fields(form: forms.BaseForm) -> None:
+    """Let a form that chooses an employer from the register (field `employer`) take a new one
+    instead: its name and, optionally, its organisation number, right below the choice."""
+    choice = form.fields["employer"]
+    choice.required = False
+    choice.help_text = _("Fra arbeidsgiverregisteret. Finnes den ikke der, skriv den inn under.")
+    form.fields["new_employer_name"] = forms.CharField(
+        label=_("Eller ny arbeidsgiver: navn"), max_length=200, required=False
+    )
+    form.fields["new_employer_org_number"] = _org_number_field(
+        _("Ny arbeidsgiver: organisasjonsnummer (valgfritt)")
+    )
+    names = list(form.fields)
+    names.remove("new_employer_name")
+    names.remove("new_employer_org_number")
+    at = names.index("employer") + 1
+    form.order_fields([*names[:at], "new_employer_name", "new_employer_org_number", *names[at:]])
+
+
+def clean_new_employer_org_number(form: forms.BaseForm) -> str:
+    value = normalise_orgnr(form.cleaned_data.get("new_employer_org_number", ""))
+    validate_orgnr(value)
+    return value
+
+
+def clean_employer_or_new(form: forms.BaseForm, cleaned: dict) -> None:
+    """Exactly one employer: chosen from the register, or typed in as new."""
+    chosen = cleaned.get("employer")
+    name = (cleaned.get("new_employer_name") or "").strip()
+    cleaned["new_employer_name"] = name
+    org_typed = bool(form.data.get(form.add_prefix("new_employer_org_number"), "").strip())
+    if chosen and (name or org_typed):
+        form.add_error(
+            "new_employer_name",
+            forms.ValidationError(
+                _("Velg enten en arbeidsgiver fra registeret eller skriv inn en ny, ikke begge."),
+                code="both",
+            ),
+        )
+    elif not chosen and not name:
+        if org_typed:
+            form.add_error(
+                "new_employer_name",
+                forms.ValidationError(
+                    _("Skriv navnet på den nye arbeidsgiveren."), code="required"
+                ),
+            )
+        elif "employer" not in form.errors:
+            form.add_error(
+                "employer",
+                forms.ValidationError(
+                    _("Velg en arbeidsgiver fra registeret, eller skriv navnet på en ny."),
+                    code="required",
+                ),
+            )
+
+
+def duplicate_in_form_message(existing: Employer) -> str:
+    """The organisation number typed for a new employer is already in the register: say which
+    one, and to choose it (a link would leave the form and what was typed in it)."""
+    return _(
+        "Denne arbeidsgiveren finnes allerede i registeret: %(name)s. Velg den i listen over."
+    ) % {"name": existing.name}
+
+
+class JobStartWithNewEmployerForm(JobStartForm):
+    """The job-start form of participants, where the employer may also be a new one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_new_employer_fields(self)
+
+    def clean_new_employer_org_number(self):
+        return clean_new_employer_org_number(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_employer_or_new(self, cleaned)
+        return cleaned
 
 
 class ContactPersonForm(forms.ModelForm):
@@ -106,7 +201,12 @@ class EmployerContactForm(forms.Form):
 
     def __init__(self, *args, employer, participants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_person"].queryset = employer.contact_persons.filter(is_active=True)
+        if employer is None:
+            # The employer is chosen (or typed in) on the form itself: its contact persons are
+            # not known yet.
+            del self.fields["contact_person"]
+        else:
+            self.fields["contact_person"].queryset = employer.contact_persons.filter(is_active=True)
         self.fields["participants"].queryset = participants
         if not self.is_bound:
             self.initial.setdefault("contact_date", oslo_today())
@@ -133,6 +233,31 @@ class EmployerContactForm(forms.Form):
                     code="before_contact",
                 ),
             )
+        return cleaned
+
+
+class EmployerContactAnyEmployerForm(EmployerContactForm):
+    """The employer log line for any employer of the team's register, or a new one typed in."""
+
+    employer = forms.ModelChoiceField(
+        label=_("Arbeidsgiver"),
+        queryset=Employer.objects.none(),
+        required=False,
+        empty_label=_("(velg fra registeret)"),
+    )
+
+    def __init__(self, *args, employers, participants, **kwargs):
+        super().__init__(*args, employer=None, participants=participants, **kwargs)
+        self.fields["employer"].queryset = employers
+        self.order_fields(["employer", *[n for n in self.fields if n != "employer"]])
+        add_new_employer_fields(self)
+
+    def clean_new_employer_org_number(self):
+        return clean_new_employer_org_number(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_employer_or_new(self, cleaned)
         return cleaned
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +25,9 @@ from ips.access import can_edit_employer
 from ips.accounts.models import Team, User
 from ips.changes import Subject, announce
 from ips.history import acting_as
-from participants.models import Participant
+from participants.models import Job, Participant
 from participants.selectors import participants_for
+from participants.services import job_start
 
 
 class DuplicateEmployerError(Exception):
@@ -102,6 +103,62 @@ def employer_create(
     )
     with acting_as(by):
         return _save_employer(employer)
+
+
+# The fields of an employer typed inline in another form (a job start, an employer contact),
+# as that form names them.
+NEW_EMPLOYER_FIELDS = {"name": "new_employer_name", "org_number": "new_employer_org_number"}
+
+
+def _employer_create_inline(*, team: Team, by: User, name: str, org_number: str) -> Employer:
+    """employer_create for an employer typed into another form: its refusals name that form's
+    fields, so the message stands beside what the person typed."""
+    try:
+        return employer_create(team=team, by=by, name=name, org_number=org_number)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                NEW_EMPLOYER_FIELDS.get(field, field): errors
+                for field, errors in exc.error_dict.items()
+            }
+        ) from exc
+
+
+@transaction.atomic
+def job_start_with_new_employer(
+    *,
+    participant: Participant,
+    by: User,
+    employer_name: str,
+    employer_org_number: str = "",
+    **job: Any,
+) -> Job:
+    """A job start at an employer not yet in the register: the employer goes into the
+    participant's team's register and the job is registered, in one transaction, so a refusal
+    of either stores neither. `job` is participants.services.job_start's keyword arguments."""
+    employer = _employer_create_inline(
+        team=participant.team, by=by, name=employer_name, org_number=employer_org_number
+    )
+    return job_start(participant=participant, by=by, employer=employer, **job)
+
+
+@transaction.atomic
+def employer_contact_log_with_new_employer(
+    *,
+    team: Team,
+    by: User,
+    employer_name: str,
+    employer_org_number: str = "",
+    **contact: Any,
+) -> EmployerContact:
+    """A contact with an employer not yet in the register: the employer (in `team`'s register)
+    and the log line, in one transaction. `contact` is employer_contact_log's arguments."""
+    employer = _employer_create_inline(
+        team=team, by=by, name=employer_name, org_number=employer_org_number
+    )
+    return employer_contact_log(employer=employer, by=by, **contact)
 
 
 class EmployerChanges(TypedDict, total=False):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/kontaktpersoner/ny/", views.contact_person_add, name="contact_person_add"),
     path("<int:pk>/kontakter/ny/", views.contact_create, name="contact_create"),
     path("<int:pk>/stillinger/ny/", views.opening_create, name="opening_create"),
+    path("kontakter/ny/", views.contact_create_any, name="contact_create_any"),
     path("logg/", views.employer_log, name="log"),
     path("stillinger/", views.opening_list, name="opening_list"),
     path("stillinger/<int:pk>/status/", views.opening_status, name="opening_status"),

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from employers import selectors, services
 from employers.forms import (
     ContactPersonForm,
+    EmployerContactAnyEmployerForm,
     EmployerContactForm,
     EmployerForm,
     JobOpeningForm,
     JobOpeningStatusForm,
+    duplicate_in_form_message,
 )
 from employers.models import EmployerContact, JobOpening
 from employers.selectors import employer_get_for_user, employers_for, job_opening_get_for_user
@@ -207,6 +209,49 @@ def contact_create(request, pk):
     return render(
         request, "employers/employercontact_form.html", {"form": form, "employer": employer}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create_any(request):
+    """Log a contact with any employer of the team's register, or with a new one typed in on
+    the same form (saved together with the contact, or not at all)."""
+    _require_staff(request)
+    team, _teams = _chosen_team(request)
+    # The team's own register: a shared register is read-only for the teams it is shared with.
+    employers = employers_for(request.user).filter(team=team, archived_at__isnull=True)
+    employers = employers.order_by("name", "id")
+    choices = selectors.participant_choices(user=request.user, team_id=team.pk)
+    form = EmployerContactAnyEmployerForm(
+        request.POST or None, employers=employers, participants=choices
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        employer = data.pop("employer")
+        name, org_number = data.pop("new_employer_name"), data.pop("new_employer_org_number")
+        try:
+            if employer is None:
+                contact = services.employer_contact_log_with_new_employer(
+                    team=team,
+                    by=request.user,
+                    employer_name=name,
+                    employer_org_number=org_number,
+                    **data,
+                )
+            else:
+                contact = services.employer_contact_log(employer=employer, by=request.user, **data)
+        except services.DuplicateEmployerError as exc:
+            form.add_error("new_employer_org_number", duplicate_in_form_message(exc.employer))
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, _("Kontakten er logget."))
+            if contact.outcome == EmployerContact.Outcome.JOB_OPENING:
+                url = reverse("employers:opening_create", args=[contact.employer_id])
+                return redirect(f"{url}?kontakt={contact.pk}")
+            return redirect("employers:detail", pk=contact.employer_id)
+    _log_people_shown(request, AccessEvent.What.EMPLOYER_CONTACT_FORM, choices, team.name)
+    return render(request, "employers/employercontact_form.html", {"form": form, "employer": None})
 
 
 @login_required

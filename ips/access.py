@@ -177,6 +177,17 @@ def can_see_health(user: Any, participant: Any) -> bool:
     return participant.team_id in scope_for(user).staff_team_ids
 
 
+def can_see_contact_details(user: Any, participant: Any) -> bool:
+    """Phone, e-mail and address: the participant's own team only, like health details (an
+    auditor reading a sampled record, or a partner, never sees where the person lives)."""
+    return participant.team_id in scope_for(user).staff_team_ids
+
+
+def can_search_participants(user: Any) -> bool:
+    """Search by name, national ID or phone is for team staff; partners and auditors have none."""
+    return bool(scope_for(user).staff_team_ids)
+
+
 def can_edit_participant(user: Any, participant: Any) -> bool:
     return participant.team_id in scope_for(user).staff_team_ids
 

@@ -55,3 +55,11 @@ class InArray(models.Func):
     arg_joiner = " = ANY("
     template = "(%(expressions)s))"
     output_field = models.BooleanField()
+
+
+class DigitsOnly(models.Func):
+    """The digits of a text column ("+47 912 34 567" → "4791234567"), to compare phone numbers
+    however they were typed."""
+
+    template = "regexp_replace(%(expressions)s, '\\D', '', 'g')"
+    output_field = models.CharField()

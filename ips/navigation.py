@@ -32,6 +32,8 @@ NAV_ITEMS = (
     NavItem(_("Arbeidsgivere"), "employers:list", (Role.JOB_SPECIALIST, Role.LEADER)),
     NavItem(_("Jobbutvikling"), "employers:weekly", (Role.JOB_SPECIALIST, Role.LEADER)),
     NavItem(_("Varsler"), "deadlines:alert_list", (Role.JOB_SPECIALIST, Role.LEADER)),
+    # Partners and auditors have no participant search (ips.access.can_search_participants).
+    NavItem(_("Søk"), "reports:search", (Role.JOB_SPECIALIST, Role.LEADER)),
     NavItem(_("Team"), "dashboards:team", (Role.LEADER,)),
     NavItem(_("Samarbeid"), "dashboards:partner", (Role.PARTNER,)),
     NavItem(_("Kvalitetsmåling"), "fidelity:review_list", (Role.LEADER, Role.AUDITOR)),

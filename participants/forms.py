@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ips.dates import oslo_today
 from ips.forms import DateInput
+from ips.validators import normalise_phone, phone_display
 from participants.models import (
     ActionPlan,
     Contact,
@@ -40,6 +41,49 @@ def _no_future(form: forms.Form, name: str):
     if value and value > oslo_today():
         raise forms.ValidationError(FUTURE_DATE, code="future")
     return value
+
+
+class ContactDetailsForm(forms.ModelForm):
+    """Phone, e-mail, address and the preferred way of contact. The phone is checked here
+    (field-level message) and by the service, which stores it as E.164."""
+
+    phone = forms.CharField(
+        label=_("Telefon"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "8 siffer, for eksempel 912 34 567. Utenlandsk nummer med landskode (+46 ...)."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Participant
+        fields = ("phone", "email", "address", "preferred_contact")
+        labels = {
+            "email": _("E-post"),
+            "address": _("Adresse"),
+            "preferred_contact": _("Foretrukket kontaktmåte"),
+        }
+        help_texts = {"address": _("Gate og nummer, postnummer og sted.")}
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_contact"].choices = [
+            ("", _("(ikke oppgitt)")),
+            *Participant.PreferredContact.choices,
+        ]
+        if not self.is_bound and self.instance.phone:
+            self.initial["phone"] = phone_display(self.instance.phone)
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def _post_clean(self):
+        # The service writes the record (with its own checks and the history's actor): the form
+        # only validates what was typed, it never touches the instance.
+        pass
 
 
 class ContactForm(forms.ModelForm):

@@ -34,6 +34,16 @@ class InWorkAtReferral(models.TextChoices):
     UNKNOWN = "unknown", _("Vet ikke")
 
 
+class PreferredContact(models.TextChoices):
+    """How the person wants the job specialist to get in touch."""
+
+    PHONE = "phone", _("Telefonsamtale")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-post")
+    IN_PERSON = "in_person", _("Møte ansikt til ansikt")
+    TREATMENT_TEAM = "treatment_team", _("Gjennom behandlingsteamet")
+
+
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     """Participants by the shared concepts of DESIGN.md §6 (definitions at the bottom of this
     file). `Participant.objects.active()`, `.on_caseload(specialist, on=day)`, ..."""
@@ -69,6 +79,9 @@ class Participant(models.Model):
 
     Status = ParticipantStatus
     ACTIVE_STATUSES = ACTIVE_STATUSES
+    PreferredContact = PreferredContact
+    # Shown to the participant's own team only (never to partners or auditors).
+    CONTACT_FIELDS = ("phone", "email", "address", "preferred_contact")
 
     class Disclosure(models.TextChoices):
         UNDECIDED = "undecided", _("Ikke bestemt ennå")
@@ -94,7 +107,18 @@ class Participant(models.Model):
     national_id = models.CharField(
         _("fødselsnummer / D-nummer"), max_length=11, validators=[validate_national_id]
     )
+    # Contact details (own team only, like health details: see CONTACT_FIELDS). The phone is
+    # stored as E.164 ("+4791234567") once checked; a number copied from an older referral may
+    # still read as it was typed.
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    preferred_contact = models.CharField(
+        _("foretrukket kontaktmåte"),
+        max_length=20,
+        choices=PreferredContact.choices,
+        blank=True,
+    )
     job_specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -150,6 +174,11 @@ class Participant(models.Model):
                 condition=Q(first_employer_contact_date__isnull=True)
                 | Q(first_employer_contact_date__gte=F("entry_date")),
                 name="participant_first_employer_contact_after_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_contact__in=["", *PreferredContact.values]),
+                name="participant_preferred_contact_known",
+                violation_error_message=_("Ukjent kontaktmåte."),
             ),
         ]
         indexes = [

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ips.access import get_in_scope, participant_grants, scope_for
+from ips.access import can_see_contact_details, get_in_scope, participant_grants, scope_for
 from ips.accounts.models import Membership, User
 from ips.dates import oslo_today, years_ago
+from ips.db import DigitsOnly
+from ips.validators import phone_display, phone_search_digits, phone_tel_uri
 from participants.models import (
     Contact,
     Goal,
@@ -172,11 +184,97 @@ def days_since(value: dt.date | None) -> int | None:
     return (oslo_today() - value).days if value else None
 
 
+# --- Search -------------------------------------------------------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a search box text means: a whole national ID (11 digits), a phone number, or words
+    of a name. `kind` is "" when it is none of these (too short, or digits that are neither)."""
+
+    kind: str  # "national_id" | "phone" | "name" | ""
+    value: str = ""  # the national ID, or the phone's national digits
+    words: tuple[str, ...] = ()
+
+
+def search_terms(text: str) -> SearchTerms:
+    text = (text or "").strip()[:100]
+    compact = re.sub(r"[\s.\-()/]", "", text)
+    if compact and re.fullmatch(r"\+?\d+", compact):
+        # Never a part of a national ID: a prefix would let anyone list people by birth date.
+        if len(compact) == 11 and compact.isdigit():
+            return SearchTerms("national_id", compact)
+        digits = phone_search_digits(text)
+        return SearchTerms("phone", digits) if digits else SearchTerms("")
+    words = tuple(text.split())
+    if len("".join(words)) < 2:
+        return SearchTerms("")
+    return SearchTerms("name", words=words)
+
+
+def participant_search(*, user: Any, terms: SearchTerms, limit: int = SEARCH_LIMIT) -> list[Any]:
+    """Participants of the user's own teams matching the terms, at most `limit` (+1, so the
+    caller can tell there were more). Only the teams' own records: the records an auditor is
+    granted for a review, and other teams' people, are never found, and nothing says they exist.
+    Within a team's few hundred participants the scope (team index) bounds the scan; a national
+    ID is one step on the (team, national_id) unique index."""
+    if not terms.kind:
+        return []
+    qs = participants_for(user).filter(
+        team_id__in=scope_for(user).staff_team_ids, anonymised_at__isnull=True
+    )
+    if terms.kind == "national_id":
+        qs = qs.filter(national_id=terms.value)
+    elif terms.kind == "phone":
+        qs = (
+            qs.exclude(phone="")
+            .alias(digits=DigitsOnly("phone"))
+            .filter(digits__endswith=terms.value)
+        )
+    else:
+        for word in terms.words:
+            qs = qs.filter(name__icontains=word)
+    return list(qs.select_related("job_specialist", "team").order_by("name", "id")[: limit + 1])
+
+
 # --- Participant page ------------------------------------------------------------------------------
 
 
 def participant_for_page(*, user: Any, pk: Any) -> QuerySet[Participant]:
     return participants_for(user).select_related("job_specialist", "team", "referral")
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """The participant's contact details as the page shows them: the phone as people read it and
+    as a `tel:` link (one tap calls it on a phone)."""
+
+    phone: str
+    tel: str
+    email: str
+    address: str
+    preferred: str  # the translated label, "" when not stated
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.phone or self.email or self.address or self.preferred)
+
+
+def contact_details_for(*, user: Any, participant: Participant) -> ContactDetails | None:
+    """The contact details, for the participant's own team only (None for anyone else)."""
+    if not can_see_contact_details(user, participant):
+        return None
+    return ContactDetails(
+        phone=phone_display(participant.phone),
+        tel=phone_tel_uri(participant.phone),
+        email=participant.email,
+        address=participant.address,
+        preferred=str(participant.get_preferred_contact_display())
+        if participant.preferred_contact
+        else "",
+    )
 
 
 # --- Vocational profile completeness ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from ips.changes import Subject, announce
 from ips.dates import oslo_today
 from ips.forms import StaleObjectError
 from ips.history import acting_as, history_of
+from ips.validators import normalise_phone
 from participants import selectors
 from participants.models import (
     ActionPlan,
@@ -107,6 +108,44 @@ def participant_change_status(
             ).update(job_search_start_date=oslo_today())
         # The specialist's caseload changed too (the person's own alerts: see _save).
         announce(Subject.SPECIALIST, participant.job_specialist_id)
+    return participant
+
+
+# --- Contact details ------------------------------------------------------------------------------
+
+
+def participant_contact_update(
+    *,
+    participant: Participant,
+    by: User,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    preferred_contact: str = "",
+) -> Participant:
+    """Phone, e-mail, address and the preferred way of contact. The phone is checked and stored
+    as E.164; the way of contact needs what it uses (a phone number for calls and SMS, an
+    address for e-mail). The previous values stay in the participant's change history."""
+    errors: dict[str, Any] = {}
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    email, address = email.strip(), address.strip()
+    PC = Participant.PreferredContact
+    if preferred_contact in (PC.PHONE, PC.SMS) and not phone and "phone" not in errors:
+        errors["phone"] = _("Skriv telefonnummeret når kontakten skal skje på telefon eller SMS.")
+    if preferred_contact == PC.EMAIL and not email:
+        errors["email"] = _("Skriv e-postadressen når kontakten skal skje på e-post.")
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(by), transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant.phone = phone
+        participant.email = email
+        participant.address = address
+        participant.preferred_contact = preferred_contact
+        _save(participant)
     return participant
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/status/", views.status_change, name="status_change"),
+    path("<int:pk>/kontaktopplysninger/", views.contact_details_edit, name="contact_details"),
     path("<int:pk>/kontakt/ny/", views.contact_log, name="contact_log"),
     path("<int:pk>/kontakt/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
     path("<int:pk>/yrkesprofil/", views.profile, name="profile"),

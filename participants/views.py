@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from deadlines.selectors import with_open_alert_count
+from employers import services as employer_services
+from employers.forms import JobStartWithNewEmployerForm, duplicate_in_form_message
 from employers.selectors import employers_for
 from ips.access import can_edit_participant, can_see_health, is_leader, is_staff_member, require
 from ips.audit.models import AccessEvent, AccessWhat
@@ -27,12 +29,12 @@ from ips.pdf import render_pdf
 from participants import services
 from participants.filters import CaseloadFilter
 from participants.forms import (
+    ContactDetailsForm,
     ContactForm,
     EducationEndForm,
     EducationStartForm,
     GoalForm,
     JobEndForm,
-    JobStartForm,
     PlanForm,
     PlanReviewForm,
     ProfileForm,
@@ -45,6 +47,7 @@ from participants.selectors import (
     PROFILE_SECTIONS,
     caseload_for,
     caseload_rows,
+    contact_details_for,
     days_since,
     participant_for_page,
     participant_get_for_user,
@@ -151,11 +154,40 @@ def detail(request, pk):
             "open_jobs": open_jobs,
             "open_education": open_education,
             "can_edit": can_edit_participant(request.user, participant),
+            "contact_details": contact_details_for(user=request.user, participant=participant),
             # The leader answers "who has looked at my record" requests.
             "access_report_pk": participant.pk
             if is_leader(request.user, participant.team_id)
             else None,
         },
+    )
+
+
+@login_required
+def contact_details_edit(request, pk):
+    """Phone, e-mail, address and preferred way of contact (own team only: 404 outside it)."""
+    participant = _participant(request, pk, what=AccessEvent.What.CONTACT_DETAILS, edit=True)
+    form = ContactDetailsForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_contact_update(
+                participant=participant, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Kontaktopplysningene er lagret. Tidligere verdier ligger i historikken."),
+            )
+            return redirect(_detail_url(participant) + "#kontaktopplysninger")
+    return _form_page(
+        request,
+        participant,
+        form,
+        title=_("Kontaktopplysninger"),
+        back=_detail_url(participant),
+        submit=_("Lagre kontaktopplysninger"),
     )
 
 
@@ -613,11 +645,32 @@ def plan_pdf(request, pk):
 def job_start(request, pk):
     participant = _participant(request, pk, what=AccessEvent.What.JOB_START, edit=True)
     employers = employers_for(request.user).filter(archived_at__isnull=True).order_by("name")
+
+    def save(data):
+        data = dict(data)
+        name, org_number = data.pop("new_employer_name"), data.pop("new_employer_org_number")
+        if not name:
+            return services.job_start(participant=participant, by=request.user, **data)
+        # A new employer typed in on the way: it and the job are saved together, or neither.
+        data.pop("employer")
+        try:
+            return employer_services.job_start_with_new_employer(
+                participant=participant,
+                by=request.user,
+                employer_name=name,
+                employer_org_number=org_number,
+                **data,
+            )
+        except employer_services.DuplicateEmployerError as exc:
+            raise ValidationError(
+                {"new_employer_org_number": duplicate_in_form_message(exc.employer)}
+            ) from exc
+
     return _event_form_page(
         request,
         participant,
-        JobStartForm(request.POST or None, employers=employers),
-        lambda data: services.job_start(participant=participant, by=request.user, **data),
+        JobStartWithNewEmployerForm(request.POST or None, employers=employers),
+        save,
         done=_("Jobbstarten er registrert."),
         title=_("Registrer jobbstart"),
         submit=_("Registrer jobbstart"),

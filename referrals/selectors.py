@@ -6,7 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from ips.access import get_in_scope, scope_for
 from ips.accounts.models import Membership, Team, User
 from ips.dates import oslo_today
+from ips.db import DigitsOnly
 from participants.models import Participant
-from participants.selectors import caseload_subquery
+from participants.selectors import SEARCH_LIMIT, SearchTerms, caseload_subquery
 from referrals.models import Referral, ReferralEvent
 
 # The kit: the job specialist meets the person within a week of the referral. Counted from the
@@ -44,6 +54,25 @@ def referral_get_for_user(
     *, user: Any, pk: Any, queryset: QuerySet[Referral] | None = None
 ) -> Referral:
     return get_in_scope(queryset if queryset is not None else referrals_for(user), pk)
+
+
+def referral_search(*, user: Any, terms: SearchTerms, limit: int = SEARCH_LIMIT) -> list[Referral]:
+    """Referrals received by the user's own teams that have not become a participant (those
+    are found as participants), matching the terms; at most `limit` (+1: "there were more")."""
+    if not terms.kind:
+        return []
+    qs = referrals_for(user).filter(team_id__in=scope_for(user).staff_team_ids)
+    qs = qs.exclude(status=Referral.Status.FIRST_MEETING_HELD)
+    if terms.kind == "national_id":
+        qs = qs.filter(national_id=terms.value)
+    elif terms.kind == "phone":
+        qs = qs.exclude(phone="").alias(digits=DigitsOnly("phone"))
+        qs = qs.filter(digits__endswith=terms.value)
+    else:
+        for word in terms.words:
+            qs = qs.filter(person_name__icontains=word)
+    qs = qs.select_related("assigned_specialist", "team")
+    return list(qs.order_by("person_name", "id")[: limit + 1])
 
 
 @dataclass(frozen=True)

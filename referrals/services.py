@@ -17,6 +17,7 @@ from ips.accounts.models import Membership, Organisation, Team, User
 from ips.changes import Subject, announce
 from ips.dates import oslo_today
 from ips.history import acting_as
+from ips.validators import normalise_phone
 from participants.models import Contact, InWorkAtReferral, Participant, ParticipantStatusEvent
 from participants.selectors import caseload_of
 from referrals.models import Referral, ReferralEvent
@@ -204,7 +205,7 @@ def referral_register_first_meeting(
             referral=referral,
             name=referral.person_name,
             national_id=referral.national_id,
-            phone=referral.phone,
+            phone=_phone_as_stored(referral.phone),
             job_specialist_id=referral.assigned_specialist_id,
             status=Participant.Status.ENGAGED,
             entry_date=meeting_date,
@@ -250,6 +251,16 @@ def referral_register_first_meeting(
         # A new person on the specialist's caseload.
         announce(Subject.SPECIALIST, participant.job_specialist_id)
     return participant
+
+
+def _phone_as_stored(phone: str) -> str:
+    """The referral's phone number for the participant's contact details: checked and stored
+    as E.164 when it is a valid number; otherwise as the referrer typed it (the team sees it and
+    corrects it, and nothing is lost)."""
+    try:
+        return normalise_phone(phone)
+    except ValidationError:
+        return phone
 
 
 def referral_withdraw(*, referral: Referral, reason: str, by: User, note: str = "") -> Referral:

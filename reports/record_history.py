@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from deadlines.selectors import alert_get_for_user
 from fidelity.selectors import review_get_for_user
 from ips import access
-from participants.models import ActionPlan, Job, VocationalProfile
+from participants.models import ActionPlan, Job, Participant, VocationalProfile
 from participants.selectors import participant_get_for_user, participants_for
 from referrals.selectors import referral_get_for_user
 
@@ -51,7 +51,9 @@ def history_subject(*, user: Any, kind: str, pk: Any) -> Subject:
         raise Http404
     if kind == "deltaker":
         participant = participant_get_for_user(user=user, pk=pk)
-        return Subject(participant, participant, None, _health_hidden(user, participant, ()))
+        # Contact details, like health details, are for the participant's own team only.
+        hidden = _health_hidden(user, participant, Participant.CONTACT_FIELDS)
+        return Subject(participant, participant, None, hidden)
     if kind == "henvisning":
         referral = referral_get_for_user(user=user, pk=pk)
         access.require(access.can_see_referral_details(user, referral))

@@ -48,6 +48,8 @@ class AccessWhat(models.TextChoices):
     HISTORY = "history", _("Historikk")
     SUBJECT_EXPORT = "subject_export", _("Innsyn: alle opplysninger")
     ANONYMISED = "anonymised", _("Anonymisert: lagringstiden er ute")
+    CONTACT_DETAILS = "contact_details", _("Kontaktopplysninger")
+    SEARCH = "search", _("Søk")
     OTHER = "other", _("Annet")
 
 

@@ -46,6 +46,12 @@ PAGES = {
     "review_list": ("fidelity:review_list", "revisor", None),
     "review_detail": ("fidelity:review_detail", "revisor", lambda w: {"pk": w.a11y_review.pk}),
     "audit_log": ("audit:log", "leder", None),
+    "search": ("reports:search", "spesialist", None),
+    "contact_details": (
+        "participants:contact_details",
+        "spesialist",
+        lambda w: {"pk": w.participant.pk},
+    ),
 }
 
 
@@ -55,6 +61,10 @@ def a11y_world(signed_in_site):
     for the module (committed; flushed when the module ends)."""
     world = signed_in_site.world
     participant = world.participant
+    # Contact details on the participant page (the tap-to-call link).
+    type(participant).objects.filter(pk=participant.pk).update(
+        phone="+4791234567", address="Storgata 1, 0182 Oslo", preferred_contact="sms"
+    )
     for days in (2, 9, 20):
         ContactFactory(participant=participant, contact_date=oslo_today() - dt.timedelta(days=days))
     _ = world.referral

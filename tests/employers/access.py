@@ -20,6 +20,7 @@ EXPECTATIONS = {
     "employers:contact_person_add": team_staff(kwargs=_employer),
     "employers:contact_create": team_staff(kwargs=_employer),
     "employers:opening_create": team_staff(kwargs=_employer),
+    "employers:contact_create_any": staff_pages(),
     "employers:log": staff_pages(),
     "employers:opening_list": staff_pages(),
     "employers:opening_status": post_only(kwargs=_opening),

@@ -25,6 +25,8 @@ EXPECTATIONS = {
     "participants:caseload": staff_pages(),
     "participants:detail": team_staff(_pk),
     "participants:status_change": team_staff(_pk),
+    # Phone, e-mail and address: the own team only (an auditor or partner: not found).
+    "participants:contact_details": team_staff(_pk),
     "participants:contact_log": team_staff(_pk),
     "participants:contact_edit": team_staff(
         lambda w: {

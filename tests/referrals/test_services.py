@@ -143,11 +143,12 @@ def test_first_meeting_turns_the_referral_into_a_participant(world, assigned):
     participant.refresh_from_db()
     assert participant.referral == assigned
     assert participant.team == world.team
-    assert (participant.name, participant.national_id, participant.phone) == (
+    assert (participant.name, participant.national_id) == (
         assigned.person_name,
         assigned.national_id,
-        assigned.phone,
     )
+    # The referral's "912 34 567", checked and stored as E.164 in the contact details.
+    assert (assigned.phone, participant.phone) == ("912 34 567", "+4791234567")
     assert participant.job_specialist == world.specialist
     assert participant.status == Participant.Status.ENGAGED
     assert participant.entry_date == meeting
