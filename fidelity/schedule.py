@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - the SQL below is built from module constants only; values are bound parameters.
 """When a team's next fidelity review is due, as one SQL definition.
 
 Plain constants without model imports: the deadline rules (`deadlines/rules.py`, imported when

@@ -10,7 +10,6 @@ from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language
 
-from fidelity.schedule import REVIEW_DUE_NOTICE_DAYS, REVIEW_SCHEDULE_SQL
 from fidelity.models import (
     ItemScore,
     MentoringEntry,
@@ -21,6 +20,7 @@ from fidelity.models import (
     Scale,
     Section,
 )
+from fidelity.schedule import REVIEW_DUE_NOTICE_DAYS, REVIEW_SCHEDULE_SQL
 from ips.access import Scope, get_in_scope, review_team_ids_for, scope_for
 from ips.accounts.models import Team
 from ips.dates import oslo_today
@@ -269,7 +269,7 @@ def mentoring_counts_per_month(
 class MentoringEvidence:
     total: int
     specialists: int
-    by_activity: list[tuple[str, int]]  # (label, count), in the choices' order
+    by_activity: list[tuple[Any, int]]  # (label, count), in the choices' order
 
 
 def mentoring_evidence(review: Review) -> MentoringEvidence:
@@ -399,13 +399,14 @@ def cross_team_overview(team_ids: Iterable[int]) -> CrossTeamOverview:
     scale = Scale.objects.filter(is_default=True).first()
     teams = list(Team.objects.filter(pk__in=ids).order_by("name"))
     if scale is None:
-        return CrossTeamOverview(None, [], [], len(teams), [], [])
+        results = [TeamResult(team, [], None) for team in teams]
+        return CrossTeamOverview(None, results, [], len(teams), [], [])
     finals = (
         with_totals(Review.objects.filter(team_id__in=ids, scale=scale, status=Review.Status.FINAL))
         .order_by("team_id", "period_end", "period", "pk")
         .values("pk", "team_id", "period", "kind", "total", "scored", "items")
     )
-    per_period: dict[int, dict[str, dict]] = {}
+    per_period: dict[int, dict[str, Any]] = {}
     for row in finals:
         if row["scored"] != row["items"]:
             continue  # a final review always has every item scored; never count one that hasn't

@@ -7,6 +7,7 @@ Scoring is for the review's reviewers (and, for a self-assessment, the team's le
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fidelity import selectors
 from dashboards.csv_export import csv_response
+from fidelity import selectors
 from fidelity.forms import (
     ExportForm,
     ItemScoreForm,
@@ -59,8 +60,8 @@ from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.charts import bar_chart, line_chart
 from ips.dates import oslo_today
-from ips.pdf import render_pdf
 from ips.forms import add_validation_error
+from ips.pdf import render_pdf
 
 PAGE_SIZE = 25
 
@@ -159,7 +160,7 @@ def _detail_context(request, review: Review) -> dict:
     scores = selectors.review_scores(review)
     indicators = indicators_for_items(review, [s.item for s in scores])
     editable = can_edit_review(request.user, review)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "score": s,
             "indicator": indicators.get(s.item_id),
@@ -478,7 +479,8 @@ def _overview(request) -> selectors.CrossTeamOverview:
 
 def _overview_context(overview: selectors.CrossTeamOverview) -> dict:
     weakest = sorted(
-        (item for item in overview.items if item.average is not None), key=lambda i: i.average
+        (item for item in overview.items if item.average is not None),
+        key=lambda item: item.average or 0.0,
     )[:5]
     chart = None
     if overview.with_result:
