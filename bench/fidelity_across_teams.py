@@ -9,8 +9,10 @@ in the national seed's shape (`ips/demo/national.py`): 200 teams, each with last
 external review (final) and the current half-year's self-assessment (final for even team
 numbers, still being scored for odd ones), every IPS-25 item scored (totals over all four bands).
 The page reads teams, reviews and item scores only (no participant data), so the national
-seed's participants, contacts and jobs would not change what it does. Two coordinators: one
-following 2 teams, one following all 200. Idempotent: later runs reuse the data.
+seed's participants, contacts and jobs would not change what it does. Run by `make bench`
+(bench/run.py passes its national database), it adds no teams and follows the seeded national
+ones instead. Two coordinators: one following 2 teams, one following all of them. Idempotent:
+later runs reuse the data.
 """
 
 from __future__ import annotations
@@ -70,6 +72,21 @@ def _build(teams: int):
     large = User.objects.filter(username=f"bench-koordinator-{teams}").first()
     if small and large:
         return small, large
+    from ips.demo.national import MARKER
+
+    if Team.objects.filter(name=MARKER).exists():
+        # Run by `make bench` on its national database: follow the seeded national teams.
+        national = list(Team.objects.filter(name__startswith="IPS Nasjonal ").order_by("name"))
+        with transaction.atomic():
+            small = User.objects.create(username="bench-koordinator-2", first_name="Koordinator")
+            large = User.objects.create(
+                username=f"bench-koordinator-{teams}", first_name="Tilskudd"
+            )
+            Membership.objects.bulk_create(
+                [Membership(user=small, role="coordinator", team=team) for team in national[:2]]
+                + [Membership(user=large, role="coordinator", team=team) for team in national]
+            )
+        return small, large
     with transaction.atomic():
         scales_ensure_loaded()
         scale = Scale.objects.get(is_default=True)
@@ -119,6 +136,11 @@ def main() -> int:
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ips.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("SECURE_COOKIES", "false")
+    os.environ.setdefault("STATIC_PLAIN_STORAGE", "true")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
     django.setup()

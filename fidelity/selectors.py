@@ -399,8 +399,9 @@ def cross_team_overview(team_ids: Iterable[int]) -> CrossTeamOverview:
     scale = Scale.objects.filter(is_default=True).first()
     teams = list(Team.objects.filter(pk__in=ids).order_by("name"))
     if scale is None:
-        results = [TeamResult(team, [], None) for team in teams]
-        return CrossTeamOverview(None, results, [], len(teams), [], [])
+        return CrossTeamOverview(
+            None, [TeamResult(team, [], None) for team in teams], [], len(teams), [], []
+        )
     finals = (
         with_totals(Review.objects.filter(team_id__in=ids, scale=scale, status=Review.Status.FINAL))
         .order_by("team_id", "period_end", "period", "pk")

@@ -36,6 +36,7 @@ DEMO_USERS = [
     ("nav", "Nina", "Nilsen", Role.PARTNER, "nav"),
     ("dps-partner", "Dag", "Dahl", Role.PARTNER, "dps_org"),
     ("revisor", "Rune", "Rød", Role.AUDITOR, "dps"),
+    ("koordinator", "Kristin", "Krogh", Role.COORDINATOR, "dps"),
 ]
 
 FIRST_NAMES = [
@@ -155,6 +156,8 @@ def _seed() -> None:
         else:
             Membership.objects.create(user=user, role=role, team=teams[scope])
         users[username] = user
+    # The regional coordinator follows both demo teams (fidelity results across teams).
+    Membership.objects.create(user=users["koordinator"], role=Role.COORDINATOR, team=teams["ara"])
     admin = User(
         username="admin",
         first_name="Ada",
