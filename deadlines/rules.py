@@ -400,7 +400,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "fidelity_review_due",
-        _("Neste kvalitetsmåling nærmer seg"),
+        _("Neste kvalitetsmåling er nær eller forfalt"),
         "warning",
         "team",
         30,

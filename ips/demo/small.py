@@ -367,10 +367,27 @@ def _seed() -> None:
     # Fidelity: one review per team (DPS: external review of last half-year, final; ARA: the
     # leader's self-assessment of the current half-year, being scored).
     _seed_fidelity_reviews(teams, users, today, rng)
+    _seed_field_mentoring(teams, users, today)
     # Open the alerts now rather than at the first beat run (up to 15 minutes after `make run`
     # starts), so the demo shows real ones at once. The scan is idempotent and takes well under
     # a second on this data.
     scan()
+
+
+def _seed_field_mentoring(teams, users, today) -> None:
+    """The DPS leader's field-mentoring log: a few occasions a month with each specialist."""
+    from fidelity.services import mentoring_entry_create
+
+    activities = ("joint_employer_visit", "job_development_coaching", "case_review")
+    for k in range(10):
+        mentoring_entry_create(
+            by=users["leder"],
+            team=teams["dps"],
+            specialist=users["spesialist" if k % 2 == 0 else "kollega"],
+            date=today - dt.timedelta(days=4 + 11 * k),
+            activity=activities[k % 3],
+            notes="Gikk sammen gjennom to arbeidsgiverkontakter og neste steg.",
+        )
 
 
 def _seed_fidelity_reviews(teams, users, today, rng) -> None:

@@ -67,7 +67,7 @@ def test_leader_sees_the_team_alert_in_their_list_with_the_team_named(world, lea
     _due_in(world, 10)
     run(RULE)
     body = leader_client.get("/varsler/").content.decode()
-    assert "Neste kvalitetsmåling nærmer seg" in body
+    assert "Neste kvalitetsmåling er nær eller forfalt" in body
     assert "IPS Lovisenberg" in body
 
 
