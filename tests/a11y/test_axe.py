@@ -46,6 +46,8 @@ PAGES = {
     "review_list": ("fidelity:review_list", "revisor", None),
     "review_detail": ("fidelity:review_detail", "revisor", lambda w: {"pk": w.a11y_review.pk}),
     "audit_log": ("audit:log", "leder", None),
+    "mentoring_log": ("fidelity:mentoring_log", "leder", None),
+    "across_teams": ("fidelity:across_teams", "koordinator", None),
 }
 
 
@@ -70,6 +72,7 @@ def a11y_world(signed_in_site):
     review = ReviewFactory(team=world.team, created_by=world.leader)
     review.reviewers.add(world.auditor)
     world.a11y_review = review
+    _ = world.coordinator
     signed_in_site.sign_in(*sorted({username for _, username, _ in PAGES.values() if username}))
     return world
 
