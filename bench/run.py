@@ -527,6 +527,9 @@ def main(argv: list[str]) -> int:
     scripts["Fidelity PDF (bench/fidelity_pdf.py)"] = run_script(
         env, url_for_scripts, "fidelity_pdf.py", teams=args.teams
     )
+    scripts["Fidelity across teams (bench/fidelity_across_teams.py)"] = run_script(
+        env, url_for_scripts, "fidelity_across_teams.py", teams=args.teams
+    )
     report = build_report(
         date=date_now(),
         seed=seed,

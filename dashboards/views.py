@@ -19,6 +19,7 @@ from dashboards.forms import PeriodForm, QuarterForm, default_choice, initial_fr
 from dashboards.models import PeriodPreference
 from dashboards.services import period_preference_save
 from deadlines.rules import rule_title
+from fidelity.selectors import mentoring_counts_per_month
 from ips import periods
 from ips.access import is_leader, is_partner, is_specialist, require, teams_for
 from ips.audit.models import AccessEvent
@@ -252,6 +253,9 @@ def team(request):
     require(is_leader(request.user))
     team, teams, chosen, caseload, intake, alerts, outcomes, trend = _team_data(request)
     base_query = chosen.query | {"team": team.pk}
+    mentoring_months, mentoring_counts = mentoring_counts_per_month(
+        team_id=team.pk, end=oslo_today()
+    )
     return render(
         request,
         "dashboards/team.html",
@@ -279,6 +283,9 @@ def team(request):
             "export_query": {
                 table: _querystring(**base_query, table=table) for table in TEAM_TABLES
             },
+            # The leader's field-mentoring log, counted per specialist and month (fidelity).
+            "mentoring_months": mentoring_months,
+            "mentoring_counts": mentoring_counts,
         },
     )
 

@@ -172,5 +172,6 @@ def _recheck(kind: Subject) -> Callable[[frozenset[int]], None]:
 
 # One re-evaluation per kind of subject that a domain write announces (see deadlines.apps).
 RECHECKS: dict[Subject, Callable[[frozenset[int]], None]] = {
-    kind: _recheck(kind) for kind in (Subject.PARTICIPANT, Subject.REFERRAL, Subject.SPECIALIST)
+    kind: _recheck(kind)
+    for kind in (Subject.PARTICIPANT, Subject.REFERRAL, Subject.SPECIALIST, Subject.TEAM)
 }

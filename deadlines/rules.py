@@ -30,6 +30,11 @@ Decisions worth knowing:
   employer contact on the person's behalf since entry, or by an ordinary job started since entry.
 - employer_contacts_low looks at last ISO week (Monday–Sunday) and only at specialists whose
   membership started before that week.
+- fidelity_review_due is about a team (owner: none, so the team's leader acts): it opens N days
+  (30) before the next fidelity review is due and stays open once it is overdue. The due date is
+  fidelity's own schedule (`fidelity.schedule.REVIEW_SCHEDULE_SQL`: six months after the last
+  final review, twelve after two good ones in a row); a new final review moves it, which
+  resolves the alert. Teams without a final review have no due date and no alert.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from fidelity.schedule import REVIEW_SCHEDULE_SQL
 from participants.statuses import ACTIVE_STATUSES_SQL
 
 PLAN_GRACE_DAYS = 30
@@ -267,6 +273,18 @@ CROSS JOIN LATERAL (SELECT COALESCE(s.threshold, %(default)s) AS threshold) x
 WHERE COALESCE(s.enabled, TRUE) AND COALESCE(c.n, 0) < x.threshold
 """
 
+_FIDELITY_REVIEW_DUE = f"""
+SELECT sch.team_id AS subject_id, sch.team_id, NULL::bigint AS owner_id, sch.due_date,
+       jsonb_build_object('last_review_id', sch.last_review_id, 'held_on', sch.held_on,
+                          'months', sch.months, 'threshold', x.threshold) AS details
+FROM ({REVIEW_SCHEDULE_SQL.format(team_filter="")}) sch
+JOIN accounts_team tm ON tm.id = sch.team_id AND tm.is_active
+{_setting_join("s", "sch.team_id")}
+CROSS JOIN LATERAL (SELECT COALESCE(s.threshold, %(default)s) AS threshold) x
+WHERE COALESCE(s.enabled, TRUE)
+  AND sch.due_date - x.threshold <= %(today)s::date
+"""
+
 _DAYS = _("dager")
 
 RULES: tuple[Rule, ...] = (
@@ -379,6 +397,16 @@ RULES: tuple[Rule, ...] = (
         _("kontakter"),
         WEEKLY,
         _EMPLOYER_CONTACTS_LOW,
+    ),
+    Rule(
+        "fidelity_review_due",
+        _("Neste kvalitetsmåling er nær eller forfalt"),
+        "warning",
+        "team",
+        30,
+        _("dager før"),
+        NIGHTLY,
+        _FIDELITY_REVIEW_DUE,
     ),
 )
 

@@ -44,6 +44,8 @@ def _decorate(alerts, user, labels):
     for alert in alerts:
         alert.rule_title = rule_title(alert.rule)
         alert.subject = labels.get((alert.subject_kind, alert.subject_id))
+        if alert.subject_kind == Alert.SubjectKind.TEAM:
+            alert.subject = alert.team  # loaded with the alert (a team alert's subject is its team)
         alert.subject_url = _subject_url(alert)
         alert.can_acknowledge = alert.state == Alert.State.OPEN and _can_acknowledge(user, alert)
     return alerts

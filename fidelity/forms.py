@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fidelity.models import Review, Scale
+from fidelity.models import MentoringEntry, Review, Scale
 from ips.accounts.models import Team, User
 from ips.forms import DateInput
 from ips.periods import period_dates, period_normalise
@@ -104,3 +104,32 @@ class ExportForm(forms.Form):
         if period_dates(period) is None:
             raise forms.ValidationError(_("Skriv perioden som f.eks. 2026-H1 eller 2026-Q3."))
         return period
+
+
+class MentoringEntryForm(forms.Form):
+    specialist: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Jobbspesialist"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Velg en jobbspesialist i teamet.")},
+    )
+    date = forms.DateField(
+        label=_("Dato"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
+    )
+    activity = forms.ChoiceField(
+        label=_("Hva ble gjort"),
+        choices=MentoringEntry.Activity.choices,
+        error_messages={"invalid_choice": _("Velg hva som ble gjort.")},
+    )
+    notes = forms.CharField(
+        label=_("Notater"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bare for deg som leder. Skriv ikke helseopplysninger om deltakere her."),
+    )
+
+    def __init__(self, *args, specialists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = specialists
+        self.fields["specialist"].label_from_instance = lambda u: u.get_full_name() or u.username

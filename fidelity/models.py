@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ips.db import OsloToday
 from ips.history import track_history
 
 
@@ -232,3 +233,56 @@ class ReviewExport(models.Model):
         if not self.review_ids:
             return 100 if self.status == self.Status.DONE else 0
         return round(100 * self.done_count / len(self.review_ids))
+
+
+class MentoringEntry(models.Model):
+    """The IPS leader's field-mentoring log (feltveiledning): one row per occasion the leader
+    worked alongside a job specialist. Reviewers read it for the supervision item (IPS-25 O5:
+    the leader joins field work). Kept, never deleted: the log is evidence."""
+
+    class Activity(models.TextChoices):
+        JOINT_EMPLOYER_VISIT = "joint_employer_visit", _("Felles arbeidsgiverbesøk")
+        JOB_DEVELOPMENT_COACHING = "job_development_coaching", _("Veiledning i jobbutvikling")
+        CASE_REVIEW = "case_review", _("Saksgjennomgang")
+        OTHER = "other", _("Annet")
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="mentoring_entries"
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentoring_received",
+        verbose_name=_("jobbspesialist"),
+    )
+    date = models.DateField(_("dato"))
+    activity = models.CharField(_("hva ble gjort"), max_length=30, choices=Activity.choices)
+    notes = models.TextField(_("notater"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feltveiledning")
+        verbose_name_plural = _("feltveiledninger")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    activity__in=[
+                        "joint_employer_visit",
+                        "job_development_coaching",
+                        "case_review",
+                        "other",
+                    ]
+                ),
+                name="mentoring_entry_activity_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__lte=OsloToday()),
+                name="mentoring_entry_date_not_in_future",
+                violation_error_message=_("Datoen kan ikke være fram i tid."),
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "date"], name="mentoring_team_date_idx")]

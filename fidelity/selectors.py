@@ -1,14 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language
 
-from fidelity.models import ItemScore, Review, ReviewEvent, ReviewExport, SampledRecord, Section
-from ips.access import Scope, get_in_scope, review_team_ids_for
+from fidelity.models import (
+    ItemScore,
+    MentoringEntry,
+    Review,
+    ReviewEvent,
+    ReviewExport,
+    SampledRecord,
+    Scale,
+    Section,
+)
+from fidelity.schedule import REVIEW_DUE_NOTICE_DAYS, REVIEW_SCHEDULE_SQL
+from ips.access import Scope, get_in_scope, review_team_ids_for, scope_for
+from ips.accounts.models import Team
 from ips.dates import oslo_today
 
 if TYPE_CHECKING:
@@ -189,3 +203,258 @@ def trends_by_team(
 
 def exports_for(user: Any) -> QuerySet[ReviewExport]:
     return ReviewExport.objects.filter(requested_by=user)
+
+
+# --- The leader's field-mentoring log (feltveiledning) ---------------------------------------
+
+# The scale items the mentoring log is evidence for: the supervisor's role (IPS-25 O5: "joins
+# field work" is one of its five elements). Keyed by scale code and item code, the scale's data.
+MENTORING_EVIDENCE_ITEMS: frozenset[tuple[str, str]] = frozenset({("IPS-25", "O5")})
+
+
+def mentoring_entries_for(user: Any) -> QuerySet[MentoringEntry]:
+    """The log of the teams the user leads (a leader's own tool; nobody else reads the notes)."""
+    team_ids = scope_for(user).leader_team_ids
+    if not team_ids:
+        return MentoringEntry.objects.none()
+    return MentoringEntry.objects.filter(team_id__in=team_ids)
+
+
+@dataclass
+class MentoringMonthRow:
+    specialist_id: int
+    name: str
+    counts: list[int]  # one per month, oldest first
+    total: int
+
+
+def _month_starts(end: dt.date, months: int) -> list[dt.date]:
+    first = end.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        starts.append(first)
+    return starts[::-1]
+
+
+def mentoring_counts_per_month(
+    *, team_id: int, end: dt.date, months: int = 6
+) -> tuple[list[dt.date], list[MentoringMonthRow]]:
+    """Field-mentoring occasions per job specialist per calendar month, for the `months` months
+    up to and including `end`'s month: (month starts, one row per specialist who has had one).
+    One query."""
+    starts = _month_starts(end, months)
+    rows = (
+        MentoringEntry.objects.filter(team_id=team_id, date__gte=starts[0], date__lte=end)
+        .annotate(month=TruncMonth("date"))
+        .values("specialist_id", "specialist__first_name", "specialist__last_name", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    index = {start: i for i, start in enumerate(starts)}
+    by_specialist: dict[int, MentoringMonthRow] = {}
+    for row in rows:
+        name = f"{row['specialist__first_name']} {row['specialist__last_name']}".strip()
+        entry = by_specialist.setdefault(
+            row["specialist_id"],
+            MentoringMonthRow(row["specialist_id"], name, [0] * months, 0),
+        )
+        month = row["month"]
+        entry.counts[index[month]] += row["n"]
+        entry.total += row["n"]
+    return starts, sorted(by_specialist.values(), key=lambda r: r.name)
+
+
+@dataclass
+class MentoringEvidence:
+    total: int
+    specialists: int
+    by_activity: list[tuple[Any, int]]  # (label, count), in the choices' order
+
+
+def mentoring_evidence(review: Review) -> MentoringEvidence:
+    """What the log shows for the review's period: counts only, never the leader's notes.
+    One query."""
+    activities = MentoringEntry.Activity.choices
+    counts = MentoringEntry.objects.filter(
+        team_id=review.team_id, date__gte=review.period_start, date__lte=review.period_end
+    ).aggregate(
+        total=Count("id"),
+        specialists=Count("specialist_id", distinct=True),
+        **{value: Count("id", filter=Q(activity=value)) for value, _label in activities},
+    )
+    return MentoringEvidence(
+        total=counts["total"],
+        specialists=counts["specialists"],
+        by_activity=[(label, counts[value]) for value, label in activities],
+    )
+
+
+# --- The review schedule -------------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleRow:
+    team: Team
+    due_date: dt.date | None  # None: no final review yet
+    months: int | None
+    good_twice: bool
+    last_review_id: int | None
+    held_on: dt.date | None
+    today: dt.date
+
+    @property
+    def days_left(self) -> int | None:
+        return (self.due_date - self.today).days if self.due_date else None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_date is not None and self.due_date < self.today
+
+    @property
+    def due_soon(self) -> bool:
+        days = self.days_left
+        return days is not None and 0 <= days <= REVIEW_DUE_NOTICE_DAYS
+
+
+def review_schedule(team_ids: Iterable[int]) -> list[ScheduleRow]:
+    """The next review's due date for each of these teams (active ones), soonest first; teams
+    with no final review yet last. Two queries."""
+    ids = sorted(set(team_ids))
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REVIEW_SCHEDULE_SQL.format(
+                team_filter="\n              AND r.team_id = ANY(%(team_ids)s)"
+            ),
+            {"team_ids": ids},
+        )
+        found = {row[0]: row for row in cursor.fetchall()}
+    today = oslo_today()
+    rows = []
+    for team in Team.objects.filter(pk__in=ids, is_active=True).order_by("name"):
+        _t, last_id, held_on, good_twice, months, due = found.get(
+            team.pk, (team.pk, None, None, False, None, None)
+        )
+        rows.append(ScheduleRow(team, due, months, bool(good_twice), last_id, held_on, today))
+    return sorted(rows, key=lambda r: (r.due_date is None, r.due_date or today, r.team.name))
+
+
+# --- Across teams (regional coordinator, grant giver) ----------------------------------------------
+
+
+def coordinator_team_ids_for(user: Any) -> frozenset[int]:
+    return scope_for(user).coordinator_team_ids
+
+
+@dataclass
+class TeamResult:
+    team: Team
+    trend: list[tuple[str, int]]  # (period, total) of final reviews, oldest first
+    band: dict | None
+
+    @property
+    def latest(self) -> tuple[str, int] | None:
+        return self.trend[-1] if self.trend else None
+
+    @property
+    def change(self) -> int | None:
+        """The latest total minus the one before (None with fewer than two results)."""
+        return self.trend[-1][1] - self.trend[-2][1] if len(self.trend) >= 2 else None
+
+
+@dataclass
+class ItemAverage:
+    code: str
+    name_nb: str
+    name_en: str
+    section_nb: str
+    section_en: str
+    average: float | None
+    teams: int
+
+
+@dataclass
+class CrossTeamOverview:
+    scale: Scale | None
+    teams: list[TeamResult]
+    bands: list[tuple[dict, int]]  # every band of the scale, highest first, with its team count
+    without_result: int
+    items: list[ItemAverage]
+    periods: list[str]
+
+    @property
+    def with_result(self) -> int:
+        return len(self.teams) - self.without_result
+
+
+def cross_team_overview(team_ids: Iterable[int]) -> CrossTeamOverview:
+    """Fidelity results across teams, aggregates only: per team the final reviews' totals over
+    time (one per period, the external review when there are two) and the latest band; the
+    number of teams per band; each item's average over the teams' latest reviews. Final reviews
+    on the default scale only (totals of different scales do not compare; a draft is never a
+    result). Five queries, whatever the number of teams."""
+    ids = sorted(set(team_ids))
+    scale = Scale.objects.filter(is_default=True).first()
+    teams = list(Team.objects.filter(pk__in=ids).order_by("name"))
+    if scale is None:
+        return CrossTeamOverview(
+            None, [TeamResult(team, [], None) for team in teams], [], len(teams), [], []
+        )
+    finals = (
+        with_totals(Review.objects.filter(team_id__in=ids, scale=scale, status=Review.Status.FINAL))
+        .order_by("team_id", "period_end", "period", "pk")
+        .values("pk", "team_id", "period", "kind", "total", "scored", "items")
+    )
+    per_period: dict[int, dict[str, Any]] = {}
+    for row in finals:
+        if row["scored"] != row["items"]:
+            continue  # a final review always has every item scored; never count one that hasn't
+        periods = per_period.setdefault(row["team_id"], {})
+        kept = periods.get(row["period"])
+        if kept is None or row["kind"] == Review.Kind.EXTERNAL or kept["kind"] != "external":
+            periods[row["period"]] = row
+    results: list[TeamResult] = []
+    latest_ids: list[int] = []
+    for team in teams:
+        rows = list(per_period.get(team.pk, {}).values())  # in period order (dicts keep order)
+        trend = [(row["period"], row["total"]) for row in rows]
+        if rows:
+            latest_ids.append(rows[-1]["pk"])
+        band = band_for(scale.bands, trend[-1][1]) if trend else None
+        results.append(TeamResult(team, trend, band))
+    band_counts = {band["key"]: 0 for band in scale.bands}
+    for result in results:
+        if result.band is not None:
+            band_counts[result.band["key"]] += 1
+    averages = {
+        row["item_id"]: row
+        for row in ItemScore.objects.filter(review_id__in=latest_ids)
+        .values("item_id")
+        .annotate(average=Avg("score"), n=Count("score"))
+        .order_by()
+    }
+    items = [
+        ItemAverage(
+            code=item.code,
+            name_nb=item.name_nb,
+            name_en=item.name_en,
+            section_nb=item.section.name_nb,
+            section_en=item.section.name_en,
+            average=averages[item.pk]["average"] if item.pk in averages else None,
+            teams=averages[item.pk]["n"] if item.pk in averages else 0,
+        )
+        for item in scale.items.select_related("section").order_by("number")
+    ]
+    return CrossTeamOverview(
+        scale=scale,
+        teams=results,
+        bands=[
+            (band, band_counts[band["key"]])
+            for band in sorted(scale.bands, key=lambda b: b["min"], reverse=True)
+        ],
+        without_result=sum(1 for r in results if not r.trend),
+        items=items,
+        periods=sorted({period for r in results for period, _total in r.trend}),
+    )

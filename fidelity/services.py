@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fidelity.indicators import Window, served_participants
-from fidelity.models import ItemScore, Review, ReviewEvent, SampledRecord, Scale
+from fidelity.models import ItemScore, MentoringEntry, Review, ReviewEvent, SampledRecord, Scale
+from ips import changes
 from ips.access import review_team_ids_for, scope_for
 from ips.accounts.models import Membership, Team, User
 from ips.dates import oslo_today
@@ -172,6 +173,8 @@ def review_change_status(*, by: User, review: Review, to_status: str) -> Review:
         )
         review.status = to_status
         review.save(update_fields=["status", "finalised_at"])
+    # A final review moves the team's next due date: the schedule alert follows at once.
+    changes.announce(changes.Subject.TEAM, review.team_id)
     return review
 
 
@@ -191,6 +194,7 @@ def review_reopen(*, by: User, review: Review, reason: str) -> Review:
         review.status = Status.SCORING
         review.finalised_at = None
         review.save(update_fields=["status", "finalised_at"])
+    changes.announce(changes.Subject.TEAM, review.team_id)
     return review
 
 
@@ -222,3 +226,47 @@ def sample_draw(
         )
         review.save(update_fields=["sample_access_until"])
     return records
+
+
+# --- The leader's field-mentoring log ---------------------------------------------------------------
+
+
+def mentoring_specialists(*, team_id: int) -> QuerySet[User]:
+    """The job specialists a leader can log field mentoring with: the team's current ones."""
+    return User.objects.filter(
+        memberships__team_id=team_id,
+        memberships__ended_at__isnull=True,
+        memberships__role=Membership.Role.JOB_SPECIALIST,
+    ).distinct()
+
+
+@transaction.atomic
+def mentoring_entry_create(
+    *,
+    by: User,
+    team: Team,
+    specialist: User,
+    date: dt.date,
+    activity: str,
+    notes: str = "",
+) -> MentoringEntry:
+    """Log one field-mentoring occasion. Only the team's leader logs, for the team's own job
+    specialists."""
+    if team.pk not in scope_for(by).leader_team_ids:
+        raise PermissionDenied
+    if not mentoring_specialists(team_id=team.pk).filter(pk=specialist.pk).exists():
+        raise ValidationError({"specialist": _("Velg en jobbspesialist i teamet.")})
+    if date > oslo_today():
+        raise ValidationError({"date": _("Datoen kan ikke være fram i tid.")})
+    entry = MentoringEntry(
+        team=team,
+        specialist=specialist,
+        date=date,
+        activity=activity,
+        notes=notes.strip(),
+        created_by=by,
+    )
+    entry.full_clean()
+    with acting_as(by):
+        entry.save()
+    return entry

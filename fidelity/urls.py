@@ -16,4 +16,8 @@ urlpatterns = [
     path("eksport/", views.export_start, name="export_start"),
     path("eksport/<int:pk>/", views.export_detail, name="export_detail"),
     path("eksport/<int:pk>/last-ned/", views.export_download, name="export_download"),
+    path("veiledning/", views.mentoring_log, name="mentoring_log"),
+    path("paa-tvers/", views.across_teams, name="across_teams"),
+    path("paa-tvers/csv/", views.across_teams_csv, name="across_teams_csv"),
+    path("paa-tvers/pdf/", views.across_teams_pdf, name="across_teams_pdf"),
 ]

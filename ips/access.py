@@ -8,6 +8,8 @@ Rules (DESIGN.md §1, §7):
 - Auditors see the fidelity reviews of the teams they are assigned to, and only the participant
   records drawn into a review's chart-review sample, during that review's window, without
   health details.
+- Regional coordinators and grant givers see the fidelity results of the teams they follow as
+  aggregates (scores, bands, item averages, trends): no participant, no review text.
 - Outside someone's scope a record does not exist: each app's `*_get_for_user` selector (built
   on `scope_for` and `get_in_scope`) raises Http404.
   Inside the scope but without the right to act: `PermissionDenied` (403).
@@ -34,6 +36,8 @@ class Scope:
     leader_team_ids: frozenset[int]
     auditor_team_ids: frozenset[int]
     partner_org_ids: frozenset[int]
+    # Regional coordinators and grant givers: fidelity aggregates of these teams, nothing else.
+    coordinator_team_ids: frozenset[int] = frozenset()
     # The organisation the user works for (a team's host, or the partner organisation), for
     # the access log; None when there is none or the memberships name several.
     organisation_id: int | None = None
@@ -54,6 +58,8 @@ class Scope:
             roles.append(Role.PARTNER)
         if self.auditor_team_ids:
             roles.append(Role.AUDITOR)
+        if self.coordinator_team_ids:
+            roles.append(Role.COORDINATOR)
         return roles
 
 
@@ -81,6 +87,7 @@ def scope_for(user: Any) -> Scope:
         leader_team_ids=frozenset(by_role[Role.LEADER]),
         auditor_team_ids=frozenset(by_role[Role.AUDITOR]),
         partner_org_ids=frozenset(by_role[Role.PARTNER]),
+        coordinator_team_ids=frozenset(by_role[Role.COORDINATOR]),
         organisation_id=next(iter(organisations)) if len(organisations) == 1 else None,
     )
     user._ips_scope = scope  # one read per request: the user object lives as long as it
@@ -115,6 +122,10 @@ def is_partner(user: Any) -> bool:
 
 def is_auditor(user: Any) -> bool:
     return bool(scope_for(user).auditor_team_ids)
+
+
+def is_coordinator(user: Any) -> bool:
+    return bool(scope_for(user).coordinator_team_ids)
 
 
 def require(allowed: bool) -> None:

@@ -37,6 +37,8 @@ NAV_ITEMS = (
     NavItem(_("Team"), "dashboards:team", (Role.LEADER,)),
     NavItem(_("Samarbeid"), "dashboards:partner", (Role.PARTNER,)),
     NavItem(_("Kvalitetsmåling"), "fidelity:review_list", (Role.LEADER, Role.AUDITOR)),
+    NavItem(_("Feltveiledning"), "fidelity:mentoring_log", (Role.LEADER,)),
+    NavItem(_("Kvalitet på tvers"), "fidelity:across_teams", (Role.COORDINATOR,)),
     NavItem(_("Tilgangslogg"), "audit:log", (Role.LEADER,)),
 )
 
@@ -46,6 +48,7 @@ START_PAGES = (
     (Role.LEADER, "dashboards:team"),
     (Role.AUDITOR, "fidelity:review_list"),
     (Role.PARTNER, "dashboards:partner"),
+    (Role.COORDINATOR, "fidelity:across_teams"),
 )
 
 

@@ -213,6 +213,7 @@ _DEMO_USERNAMES = [
     "nav",
     "dps-partner",
     "revisor",
+    "koordinator",
     "admin",
 ]
 OTP_DEMO_EXEMPT_USERNAMES = env_list("OTP_DEMO_EXEMPT_USERNAMES", _DEMO_USERNAMES) if DEBUG else []

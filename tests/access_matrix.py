@@ -8,7 +8,16 @@ declaration, then requests each URL (GET) as every persona and checks the status
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "specialist", "teammate", "other_specialist", "leader", "partner", "auditor")
+ROLES = (
+    "anonymous",
+    "specialist",
+    "teammate",
+    "other_specialist",
+    "leader",
+    "partner",
+    "auditor",
+    "coordinator",
+)
 
 
 @dataclass
@@ -32,7 +41,13 @@ def team_staff(kwargs=lambda world: {}, query="", ok=200) -> Expect:
     """Only team A's specialists and leader; everyone else: 404 (the record doesn't exist for them)."""
     return Expect(
         statuses=login_required(
-            specialist=ok, teammate=ok, leader=ok, other_specialist=404, partner=404, auditor=404
+            specialist=ok,
+            teammate=ok,
+            leader=ok,
+            other_specialist=404,
+            partner=404,
+            auditor=404,
+            coordinator=404,
         ),
         kwargs=kwargs,
         query=query,
@@ -40,11 +55,17 @@ def team_staff(kwargs=lambda world: {}, query="", ok=200) -> Expect:
 
 
 def staff_pages(kwargs=lambda world: {}, query="", ok=200) -> Expect:
-    """A page every staff member has for their own team (no object in the URL). Partners and
-    auditors have no such page: 403."""
+    """A page every staff member has for their own team (no object in the URL). Partners,
+    auditors and coordinators have no such page: 403."""
     return Expect(
         statuses=login_required(
-            specialist=ok, teammate=ok, leader=ok, other_specialist=ok, partner=403, auditor=403
+            specialist=ok,
+            teammate=ok,
+            leader=ok,
+            other_specialist=ok,
+            partner=403,
+            auditor=403,
+            coordinator=403,
         ),
         kwargs=kwargs,
         query=query,
@@ -55,7 +76,13 @@ def post_only(kwargs=lambda world: {}) -> Expect:
     """A POST-only action: GET is 405 for signed-in users, a login redirect for anonymous."""
     return Expect(
         statuses=login_required(
-            specialist=405, teammate=405, leader=405, other_specialist=405, partner=405, auditor=405
+            specialist=405,
+            teammate=405,
+            leader=405,
+            other_specialist=405,
+            partner=405,
+            auditor=405,
+            coordinator=405,
         ),
         kwargs=kwargs,
     )

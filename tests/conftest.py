@@ -201,6 +201,23 @@ class World:
         )
 
     @property
+    def coordinator(self):
+        """A regional IPS coordinator following both teams (fidelity aggregates only)."""
+
+        def build():
+            user = make_member(
+                Role.COORDINATOR,
+                team=self.team,
+                username="koordinator",
+                first_name="Kari",
+                last_name="Koordinator",
+            )
+            Membership.objects.create(user=user, role=Role.COORDINATOR, team=self.other_team)
+            return user
+
+        return self.once("coordinator", build)
+
+    @property
     def other_employer(self):
         return self.once(
             "other_employer", lambda: EmployerFactory(team=self.other_team, name="Bergen Bakeri AS")
@@ -214,6 +231,7 @@ class World:
         "leader",
         "partner",
         "auditor",
+        "coordinator",
     )
 
     def client_for(self, role: str) -> Client:

@@ -119,8 +119,11 @@ class Membership(models.Model):
         LEADER = "ips_leader", _("IPS-leder")
         PARTNER = "partner", _("Samarbeidspartner (NAV/DPS/ARA)")
         AUDITOR = "auditor", _("Kvalitetsmåler (fidelity)")
+        # A regional IPS coordinator or the grant giver: one membership per team they follow.
+        # Sees the teams' fidelity results as aggregates only, never a participant.
+        COORDINATOR = "coordinator", _("Regional koordinator / tilskuddsgiver")
 
-    TEAM_ROLES = (Role.JOB_SPECIALIST, Role.LEADER, Role.AUDITOR)
+    TEAM_ROLES = (Role.JOB_SPECIALIST, Role.LEADER, Role.AUDITOR, Role.COORDINATOR)
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("bruker")
@@ -170,8 +173,8 @@ class Membership(models.Model):
                 ),
                 name="membership_scope_matches_role",
                 violation_error_message=_(
-                    "Partnere knyttes til en organisasjon; jobbspesialister, ledere og "
-                    "kvalitetsmålere til et team."
+                    "Partnere knyttes til en organisasjon; jobbspesialister, ledere, "
+                    "kvalitetsmålere og koordinatorer til et team."
                 ),
             ),
             models.UniqueConstraint(

@@ -36,6 +36,7 @@ DEMO_USERS = [
     ("nav", "Nina", "Nilsen", Role.PARTNER, "nav"),
     ("dps-partner", "Dag", "Dahl", Role.PARTNER, "dps_org"),
     ("revisor", "Rune", "Rød", Role.AUDITOR, "dps"),
+    ("koordinator", "Kristin", "Krogh", Role.COORDINATOR, "dps"),
 ]
 
 FIRST_NAMES = [
@@ -155,6 +156,8 @@ def _seed() -> None:
         else:
             Membership.objects.create(user=user, role=role, team=teams[scope])
         users[username] = user
+    # The regional coordinator follows both demo teams (fidelity results across teams).
+    Membership.objects.create(user=users["koordinator"], role=Role.COORDINATOR, team=teams["ara"])
     admin = User(
         username="admin",
         first_name="Ada",
@@ -364,10 +367,27 @@ def _seed() -> None:
     # Fidelity: one review per team (DPS: external review of last half-year, final; ARA: the
     # leader's self-assessment of the current half-year, being scored).
     _seed_fidelity_reviews(teams, users, today, rng)
+    _seed_field_mentoring(teams, users, today)
     # Open the alerts now rather than at the first beat run (up to 15 minutes after `make run`
     # starts), so the demo shows real ones at once. The scan is idempotent and takes well under
     # a second on this data.
     scan()
+
+
+def _seed_field_mentoring(teams, users, today) -> None:
+    """The DPS leader's field-mentoring log: a few occasions a month with each specialist."""
+    from fidelity.services import mentoring_entry_create
+
+    activities = ("joint_employer_visit", "job_development_coaching", "case_review")
+    for k in range(10):
+        mentoring_entry_create(
+            by=users["leder"],
+            team=teams["dps"],
+            specialist=users["spesialist" if k % 2 == 0 else "kollega"],
+            date=today - dt.timedelta(days=4 + 11 * k),
+            activity=activities[k % 3],
+            notes="Gikk sammen gjennom to arbeidsgiverkontakter og neste steg.",
+        )
 
 
 def _seed_fidelity_reviews(teams, users, today, rng) -> None:

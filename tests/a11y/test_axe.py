@@ -52,6 +52,8 @@ PAGES = {
         "spesialist",
         lambda w: {"pk": w.participant.pk},
     ),
+    "mentoring_log": ("fidelity:mentoring_log", "leder", None),
+    "across_teams": ("fidelity:across_teams", "koordinator", None),
 }
 
 
@@ -80,6 +82,7 @@ def a11y_world(signed_in_site):
     review = ReviewFactory(team=world.team, created_by=world.leader)
     review.reviewers.add(world.auditor)
     world.a11y_review = review
+    _ = world.coordinator
     signed_in_site.sign_in(*sorted({username for _, username, _ in PAGES.values() if username}))
     return world
 

@@ -2,17 +2,35 @@ from ips.audit.models import AccessReportExport
 from tests.access_matrix import Expect, login_required, team_staff
 
 _leader_only = login_required(
-    specialist=403, teammate=403, other_specialist=403, leader=200, partner=403, auditor=403
+    specialist=403,
+    teammate=403,
+    other_specialist=403,
+    leader=200,
+    partner=403,
+    auditor=403,
+    coordinator=403,
 )
 # The leader of the participant's team; teammates see the record but not its access report (403);
 # everyone else does not see the participant at all (404).
 _report = login_required(
-    specialist=403, teammate=403, other_specialist=404, leader=200, partner=404, auditor=404
+    specialist=403,
+    teammate=403,
+    other_specialist=404,
+    leader=200,
+    partner=404,
+    auditor=404,
+    coordinator=404,
 )
 
 # A background report is the requesting leader's own: nobody else finds it.
 _own_export = login_required(
-    specialist=404, teammate=404, other_specialist=404, leader=200, partner=404, auditor=404
+    specialist=404,
+    teammate=404,
+    other_specialist=404,
+    leader=200,
+    partner=404,
+    auditor=404,
+    coordinator=404,
 )
 
 

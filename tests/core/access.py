@@ -1,4 +1,4 @@
-from tests.access_matrix import Expect
+from tests.access_matrix import ROLES, Expect
 
 EXPECTATIONS = {
     # Home sends each role on to its start page.
@@ -11,6 +11,7 @@ EXPECTATIONS = {
             "leader": 302,
             "partner": 302,
             "auditor": 302,
+            "coordinator": 302,
         }
     ),
     "login": Expect(
@@ -22,21 +23,14 @@ EXPECTATIONS = {
             "leader": 302,
             "partner": 302,
             "auditor": 302,
+            "coordinator": 302,
         },
         public=True,
     ),
     # Django admin's own login is never served: every request goes on to /login/ (a POST by 307).
     "admin_login": Expect(
         statuses=dict.fromkeys(
-            (
-                "anonymous",
-                "specialist",
-                "teammate",
-                "other_specialist",
-                "leader",
-                "partner",
-                "auditor",
-            ),
+            ROLES,
             302,
         ),
         public=True,
@@ -44,15 +38,7 @@ EXPECTATIONS = {
     # The container health check: plain text "ok" for anyone, no personal data.
     "health": Expect(
         statuses=dict.fromkeys(
-            (
-                "anonymous",
-                "specialist",
-                "teammate",
-                "other_specialist",
-                "leader",
-                "partner",
-                "auditor",
-            ),
+            ROLES,
             200,
         ),
         public=True,
@@ -60,29 +46,13 @@ EXPECTATIONS = {
     # Logout and language switching are POST actions (GET would be a CSRF-able side effect).
     "logout": Expect(
         statuses=dict.fromkeys(
-            (
-                "anonymous",
-                "specialist",
-                "teammate",
-                "other_specialist",
-                "leader",
-                "partner",
-                "auditor",
-            ),
+            ROLES,
             405,
         )
     ),
     "set_language": Expect(
         statuses=dict.fromkeys(
-            (
-                "anonymous",
-                "specialist",
-                "teammate",
-                "other_specialist",
-                "leader",
-                "partner",
-                "auditor",
-            ),
+            ROLES,
             302,
         ),
         public=True,

@@ -2,7 +2,15 @@ from tests.access_matrix import Expect, login_required
 
 
 def _only(*roles_ok: str, ok: int = 200) -> Expect:
-    others = {"specialist", "teammate", "other_specialist", "leader", "partner", "auditor"}
+    others = {
+        "specialist",
+        "teammate",
+        "other_specialist",
+        "leader",
+        "partner",
+        "auditor",
+        "coordinator",
+    }
     return Expect(statuses=login_required(**{r: (ok if r in roles_ok else 403) for r in others}))
 
 
@@ -21,7 +29,7 @@ EXPECTATIONS = {
     "dashboards:quarterly_pdf": _only("leader"),
     # How the figures are counted: for everyone signed in.
     "dashboards:definitions": _only(
-        "specialist", "teammate", "other_specialist", "leader", "partner", "auditor"
+        "specialist", "teammate", "other_specialist", "leader", "partner", "auditor", "coordinator"
     ),
     "dashboards:partner": _only("partner"),
     "dashboards:partner_export": _with_query(_only("partner"), "?table=referrals"),

@@ -100,7 +100,8 @@ def _queries(client, url) -> int:
     ("role", "url_name", "query", "pinned"),
     [
         ("specialist", "dashboards:my_day", "", 13),
-        ("leader", "dashboards:team", "?kind=quarter&year=2025&quarter=2", 26),
+        # 27: one of them counts the field-mentoring log per specialist and month (fidelity).
+        ("leader", "dashboards:team", "?kind=quarter&year=2025&quarter=2", 27),
         ("leader", "dashboards:quarterly", "?year=2025&quarter=2", 36),
         ("leader", "dashboards:quarterly_csv", "?year=2025&quarter=2", 36),
         (

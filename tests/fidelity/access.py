@@ -40,6 +40,7 @@ def _reviewers_pages(**extra) -> Expect:
             partner=403,
             leader=200,
             auditor=200,
+            coordinator=403,
             **extra,
         )
     )
@@ -54,8 +55,19 @@ def _review_pages(kwargs) -> Expect:
             partner=404,
             leader=200,
             auditor=200,
+            coordinator=404,
         ),
         kwargs=kwargs,
+    )
+
+
+def _only(*roles_ok: str, query: str = "") -> Expect:
+    others = ("specialist", "teammate", "other_specialist", "leader", "partner", "auditor")
+    return Expect(
+        statuses=login_required(
+            **{role: (200 if role in roles_ok else 403) for role in (*others, "coordinator")}
+        ),
+        query=query,
     )
 
 
@@ -78,6 +90,7 @@ EXPECTATIONS = {
             partner=404,
             leader=404,
             auditor=200,
+            coordinator=404,
         ),
         kwargs=_export_kwargs,
     ),
@@ -90,7 +103,15 @@ EXPECTATIONS = {
             partner=404,
             leader=404,
             auditor=404,
+            coordinator=404,
         ),
         kwargs=_export_kwargs,
     ),
+    # The leader's own field-mentoring log; nobody else has one (auditors see counts only, on
+    # the review's supervision item).
+    "fidelity:mentoring_log": _only("leader"),
+    # Across teams: the regional coordinator / grant giver only; aggregates, no participant.
+    "fidelity:across_teams": _only("coordinator"),
+    "fidelity:across_teams_csv": _only("coordinator", query="?table=teams"),
+    "fidelity:across_teams_pdf": _only("coordinator"),
 }

@@ -14,7 +14,13 @@ def _assigned(world):
 # The referring partner can see the referral (its status) but not act on it: 403.
 _act_on_assigned = Expect(
     statuses=login_required(
-        specialist=200, teammate=403, leader=200, other_specialist=404, partner=403, auditor=404
+        specialist=200,
+        teammate=403,
+        leader=200,
+        other_specialist=404,
+        partner=403,
+        auditor=404,
+        coordinator=404,
     ),
     kwargs=_assigned,
 )
@@ -23,29 +29,59 @@ EXPECTATIONS = {
     # Staff see their team's referrals, partners their organisation's; auditors have none.
     "referrals:list": Expect(
         statuses=login_required(
-            specialist=200, teammate=200, leader=200, other_specialist=200, partner=200, auditor=403
+            specialist=200,
+            teammate=200,
+            leader=200,
+            other_specialist=200,
+            partner=200,
+            auditor=403,
+            coordinator=403,
         )
     ),
     "referrals:queue": Expect(
         statuses=login_required(
-            specialist=403, teammate=403, leader=200, other_specialist=403, partner=403, auditor=403
+            specialist=403,
+            teammate=403,
+            leader=200,
+            other_specialist=403,
+            partner=403,
+            auditor=403,
+            coordinator=403,
         )
     ),
     "referrals:create": Expect(
         statuses=login_required(
-            specialist=403, teammate=403, leader=200, other_specialist=403, partner=200, auditor=403
+            specialist=403,
+            teammate=403,
+            leader=200,
+            other_specialist=403,
+            partner=200,
+            auditor=403,
+            coordinator=403,
         )
     ),
     # The partner gets the status page; the receiving team the whole referral.
     "referrals:detail": Expect(
         statuses=login_required(
-            specialist=200, teammate=200, leader=200, other_specialist=404, partner=200, auditor=404
+            specialist=200,
+            teammate=200,
+            leader=200,
+            other_specialist=404,
+            partner=200,
+            auditor=404,
+            coordinator=404,
         ),
         kwargs=_referral,
     ),
     "referrals:assign": Expect(
         statuses=login_required(
-            specialist=403, teammate=403, leader=200, other_specialist=404, partner=403, auditor=404
+            specialist=403,
+            teammate=403,
+            leader=200,
+            other_specialist=404,
+            partner=403,
+            auditor=404,
+            coordinator=404,
         ),
         kwargs=_referral,
     ),
