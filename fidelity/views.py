@@ -38,6 +38,7 @@ from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.charts import line_chart
 from ips.forms import add_validation_error
+from ips.http import announce
 
 PAGE_SIZE = 25
 
@@ -224,7 +225,8 @@ def item_score(request, pk, item_pk):
     )
     if not saved:
         response.status_code = 422
-    return response
+        return response
+    return announce(response, _("Punkt %(code)s er lagret.") % {"code": score.item.code})
 
 
 @login_required
