@@ -72,7 +72,8 @@ def _nav(page, label: str) -> None:
     link = menu.get_by_role("link", name=label, exact=True)
     if not link.is_visible():
         # The entry sits in one of the menu's drop-down groups (ips/navigation.py).
-        menu.locator(".dropdown", has=link).get_by_role("button").click()
+        entry = page.get_by_role("link", name=label, exact=True, include_hidden=True)
+        menu.locator(".dropdown").filter(has=entry).get_by_role("button").click()
     link.click()
     page.wait_for_load_state("networkidle")
 
