@@ -118,8 +118,6 @@ function columnLabels(table) {
   return labels;
 }
 
-const CELL_ROLES = { TH: "columnheader", TD: "cell" };
-
 function makeCards(root) {
   const tables = root.querySelectorAll ? root.querySelectorAll("table.table:not(.table-keep)") : [];
   tables.forEach((table) => {
@@ -141,9 +139,10 @@ function makeCards(root) {
           if (section === table.tHead) {
             cell.setAttribute("role", "columnheader");
           } else {
-            cell.setAttribute("role", cell.tagName === "TH" && cell.scope === "row" ? "rowheader" : CELL_ROLES[cell.tagName]);
+            // A header cell in the body is the row's header: the card's title, without a label.
+            cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
             const label = labels[column];
-            if (label && cell.colSpan === 1 && !(cell.tagName === "TH" && cell.scope === "row")) {
+            if (label && cell.colSpan === 1 && cell.tagName !== "TH") {
               cell.dataset.label = label;
             } else {
               delete cell.dataset.label;
