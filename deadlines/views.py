@@ -17,6 +17,7 @@ from deadlines.selectors import alert_get_for_user
 from ips.access import is_leader, is_staff_member, require
 from ips.audit.models import AccessEvent
 from ips.audit.services import access_events_record_many
+from ips.http import announce
 
 PAGE_SIZE = 25
 
@@ -116,11 +117,13 @@ def alert_acknowledge(request, pk):
     if request.htmx:
         alert.refresh_from_db()
         rows = _decorate([alert], request.user, selectors.subject_labels([alert]))
-        return render(
+        response = render(
             request,
             "deadlines/alert_list.html#alert_row",
             {"alert": rows[0], "error": error, "is_leader": is_leader(request.user)},
         )
+        # A refusal is already said by the row's role=alert message.
+        return response if error else announce(response, _("Varselet er kvittert."))
     if error:
         messages.error(request, error)
     else:

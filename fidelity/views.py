@@ -62,6 +62,7 @@ from ips.charts import bar_chart, line_chart
 from ips.dates import oslo_today
 from ips.forms import add_validation_error
 from ips.pdf import render_pdf
+from ips.http import announce
 
 PAGE_SIZE = 25
 
@@ -263,7 +264,8 @@ def item_score(request, pk, item_pk):
     )
     if not saved:
         response.status_code = 422
-    return response
+        return response
+    return announce(response, _("Punkt %(code)s er lagret.") % {"code": score.item.code})
 
 
 @login_required

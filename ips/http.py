@@ -1,11 +1,13 @@
-"""Facts about the HTTP request that several foundation modules need (the throttle, the log)."""
+"""HTTP helpers: facts about the request that several foundation modules need (the throttle,
+the log), and the one way an htmx response announces its result (`announce`)."""
 
 from __future__ import annotations
 
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django_htmx.http import trigger_client_event
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -32,3 +34,15 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate or ""))
     except ValueError:
         return None
+
+
+ANNOUNCE_EVENT = "announce"
+
+
+def announce(response: HttpResponse, message: str) -> HttpResponse:
+    """Have the page say `message` in its live region (`#live-status`, role=status, in
+    base.html) once htmx has swapped this response in: an `HX-Trigger-After-Settle` event
+    "announce" with {"message": ...}, which static/js/app.js writes into the region. For every
+    htmx save, so a screen reader hears the result (WCAG 4.1.3); a full-page save uses Django's
+    messages instead."""
+    return trigger_client_event(response, ANNOUNCE_EVENT, {"message": str(message)}, after="settle")

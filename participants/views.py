@@ -25,6 +25,7 @@ from ips.access import can_edit_participant, can_see_health, is_leader, is_staff
 from ips.audit.models import AccessEvent, AccessWhat
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.forms import StaleObjectError, add_validation_error
+from ips.http import announce
 from ips.pdf import render_pdf
 from participants import services
 from participants.filters import CaseloadFilter
@@ -216,6 +217,7 @@ def _contact_saved_response(request, participant, origin: str):
             request=request,
         )
     response = HttpResponse(html)
+    announce(response, _("Kontakten med %(name)s er registrert.") % {"name": participant.name})
     return trigger_client_event(response, "contactLogged", {"participant": participant.pk})
 
 
