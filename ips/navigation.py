@@ -30,6 +30,8 @@ class NavItem:
 # (tests/journeys/test_phone_first.py). A new page for the leader goes into a group.
 REFERRALS = _("Henvisninger")
 EMPLOYERS = _("Arbeidsgivere")
+TEAM = _("Team")
+QUALITY = _("Kvalitet")
 
 NAV_ITEMS = (
     NavItem(_("Min dag"), "dashboards:my_day", (Role.JOB_SPECIALIST,)),
@@ -57,12 +59,14 @@ NAV_ITEMS = (
     NavItem(_("Varsler"), "deadlines:alert_list", (Role.JOB_SPECIALIST, Role.LEADER)),
     # Partners and auditors have no participant search (ips.access.can_search_participants).
     NavItem(_("Søk"), "reports:search", (Role.JOB_SPECIALIST, Role.LEADER)),
-    NavItem(_("Team"), "dashboards:team", (Role.LEADER,)),
+    NavItem(_("Teamoversikt"), "dashboards:team", (Role.LEADER,), group=TEAM),
     NavItem(_("Samarbeid"), "dashboards:partner", (Role.PARTNER,)),
-    NavItem(_("Kvalitetsmåling"), "fidelity:review_list", (Role.LEADER, Role.AUDITOR)),
-    NavItem(_("Feltveiledning"), "fidelity:mentoring_log", (Role.LEADER,)),
+    NavItem(
+        _("Kvalitetsmåling"), "fidelity:review_list", (Role.LEADER, Role.AUDITOR), group=QUALITY
+    ),
+    NavItem(_("Feltveiledning"), "fidelity:mentoring_log", (Role.LEADER,), group=QUALITY),
     NavItem(_("Kvalitet på tvers"), "fidelity:across_teams", (Role.COORDINATOR,)),
-    NavItem(_("Tilgangslogg"), "audit:log", (Role.LEADER,)),
+    NavItem(_("Tilgangslogg"), "audit:log", (Role.LEADER,), group=TEAM),
 )
 
 # Where "home" sends each role; people with several roles go to the first that is theirs.

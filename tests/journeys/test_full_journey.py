@@ -309,7 +309,7 @@ def _measure(page, key: str):
 
 
 def leader_sees_the_team_dashboard(page) -> None:
-    _nav(page, "Team")
+    _nav(page, "Teamoversikt")
     caseload = page.get_by_role("row").filter(has_text="Siri Spesialist")
     expect(caseload.get_by_role("cell").first).to_have_text("1")
     expect(page.locator('[data-figure="intake-open"]')).to_have_text("0")
