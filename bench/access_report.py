@@ -107,7 +107,7 @@ def main() -> int:
     from ips.accounts.models import Membership, User
     from ips.audit import selectors
     from ips.audit.models import AccessEvent, AccessReportExport
-    from ips.audit.pdf import INLINE_LINES
+    from ips.audit.pdf import INLINE_LINES, PDF_LINES
     from ips.audit.services import access_report_export_build
 
     call_command("migrate", verbosity=0)
@@ -116,7 +116,13 @@ def main() -> int:
     print(f"data ready in {time.perf_counter() - started:.1f} s")
     events = AccessEvent.objects.filter(participant=participant).count()
     lines = selectors.participant_access_groups(participant=participant).count()
-    print(f"participant {participant.pk}: {events:,} access events -> {lines:,} grouped lines")
+    print(f"participant {participant.pk}: {events:,} access events -> {lines:,} day lines")
+    t0 = time.perf_counter()
+    plan = selectors.participant_access_pdf_plan(participant=participant, max_lines=PDF_LINES)
+    print(
+        f"PDF grouping: {plan.level}, {plan.lines:,} lines (at most {PDF_LINES} per level tried;"
+        f" choosing it took {(time.perf_counter() - t0) * 1000:.0f} ms)"
+    )
 
     leader = User.objects.get(username="bench-tilgang-leder")
     assert Membership.objects.filter(user=leader, role=Membership.Role.LEADER).exists()
@@ -156,7 +162,11 @@ def main() -> int:
         )
     else:
         pdf_s = time.perf_counter() - t0
-        print(f"PDF inline: {pdf_s:.1f} s, {len(response.content) // 1024} KB")
+        assert response.status_code == 200, response.status_code
+        print(
+            f"PDF inline (the whole request): {pdf_s:.1f} s, {len(response.content) // 1024} KB"
+            f" (target <= {PDF_TARGET:.0f} s)"
+        )
     ok = page_p50 <= PAGE_TARGET and pdf_s <= PDF_TARGET
     print("verdict:", "ok" if ok else "over target")
     return 0 if ok else 1

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncHour
+from django.db.models.functions import TruncDate, TruncHour, TruncMonth
 from django.utils import timezone
 
 from ips.access import scope_for
@@ -71,17 +71,23 @@ def participant_access_report(*, participant: Any) -> QuerySet[AccessEvent]:
     )
 
 
+# How finely the person's report is grouped. The page always shows days; the PDF takes the
+# finest level whose line count fits `PDF_LINES` (WeasyPrint's time grows with the rows).
+DAY, MONTH, PERIOD = "day", "month", "period"
+LEVELS = (DAY, MONTH, PERIOD)
 # Ids only: names are read for the lines shown (one query per related model), so the grouping
 # sorts narrow rows.
-GROUP_KEYS = ("day", "user_id", "role", "organisation_id", "action", "what", "detail")
+KIND_KEYS = ("user_id", "role", "organisation_id", "action", "what", "detail")
+GROUP_KEYS = ("day", *KIND_KEYS)
 
 
 @dataclass(frozen=True)
 class AccessGroup:
     """One line of the person's report: one person, in one role and organisation, doing one
-    kind of thing with the record on one day (as patients' access logs show it)."""
+    kind of thing with the record on one day (as patients' access logs show it), or in one
+    month, or over the whole period (`level`; the coarser levels keep the PDF short)."""
 
-    day: dt.date
+    day: dt.date | None  # the day, or the first day of the month; None for the whole period
     person: str
     role_codes: str
     organisation: str
@@ -91,6 +97,8 @@ class AccessGroup:
     first: dt.datetime
     last: dt.datetime
     count: int
+    level: str = DAY
+    days: int = 1  # on how many different days (month and period lines)
 
     # Labels are translated when shown, in the reader's language.
     @property
@@ -107,24 +115,70 @@ class AccessGroup:
 
     @property
     def times(self) -> str:
-        """«09:12» or «09:12–15:40» (Oslo time)."""
-        first, last = (timezone.localtime(t).strftime("%H:%M") for t in (self.first, self.last))
-        return first if first == last else f"{first}–{last}"
+        """«09:12» or «09:12–15:40» (Oslo time) on a day's line; «dd.mm.yyyy HH:MM» first and
+        last on a month's or the period's line."""
+        first, last = (timezone.localtime(t) for t in (self.first, self.last))
+        if self.level == DAY:
+            a, b = first.strftime("%H:%M"), last.strftime("%H:%M")
+        else:
+            a, b = first.strftime("%d.%m.%Y %H:%M"), last.strftime("%d.%m.%Y %H:%M")
+        if a == b:
+            return a
+        return f"{a}–{b}" if self.level == DAY else f"{a} – {b}"
 
 
-def participant_access_groups(*, participant: Any) -> QuerySet[Any]:
-    """The grouped report, newest day first, as a values queryset (for a paginator): one
-    aggregate over the (participant, at) index; `access_groups` turns a page into lines."""
+def _oslo() -> Any:
+    return timezone.get_default_timezone()
+
+
+def participant_access_groups(*, participant: Any, level: str = DAY) -> QuerySet[Any]:
+    """The grouped report, newest first, as a values queryset (for a paginator): one aggregate
+    over the (participant, at) index; `access_groups` turns a page into lines. `level` is
+    DAY (the page), MONTH or PERIOD (one line per person and kind of access in all)."""
+    events = AccessEvent.objects.filter(participant=participant)
+    totals = {"first": Min("at"), "last": Max("at"), "count": Count("id")}
+    if level == DAY:
+        return (
+            events.annotate(day=TruncDate("at", tzinfo=_oslo()))
+            .values(*GROUP_KEYS)
+            .annotate(**totals)
+            .order_by("-day", "first", "user_id", "what", "detail", "action")
+        )
+    days = Count(TruncDate("at", tzinfo=_oslo()), distinct=True)
+    if level == MONTH:
+        return (
+            events.annotate(day=TruncMonth("at", tzinfo=_oslo()))
+            .values("day", *KIND_KEYS)
+            .annotate(**totals, days=days)
+            .order_by("-day", "first", "user_id", "what", "detail", "action")
+        )
     return (
-        AccessEvent.objects.filter(participant=participant)
-        .annotate(day=TruncDate("at", tzinfo=timezone.get_default_timezone()))
-        .values(*GROUP_KEYS)
-        .annotate(first=Min("at"), last=Max("at"), count=Count("id"))
-        .order_by("-day", "first", "user_id", "what", "detail", "action")
+        events.values(*KIND_KEYS)
+        .annotate(**totals, days=days)
+        .order_by("-last", "user_id", "what", "detail", "action")
     )
 
 
-def access_groups(rows: Iterable[dict[str, Any]]) -> list[AccessGroup]:
+@dataclass(frozen=True)
+class PdfPlan:
+    level: str
+    rows: QuerySet[Any]
+    lines: int
+
+
+def participant_access_pdf_plan(*, participant: Any, max_lines: int) -> PdfPlan:
+    """The finest grouping whose lines fit `max_lines` (day, else month, else the whole
+    period, which has one line per person and kind of access however many events there are).
+    Each count stops at `max_lines + 1` groups."""
+    for level in LEVELS:
+        rows = participant_access_groups(participant=participant, level=level)
+        lines = rows[: max_lines + 1].count()
+        if lines <= max_lines:
+            return PdfPlan(level=level, rows=rows, lines=lines)
+    return PdfPlan(level=PERIOD, rows=rows, lines=rows.count())
+
+
+def access_groups(rows: Iterable[dict[str, Any]], level: str = DAY) -> list[AccessGroup]:
     rows = list(rows)
     user_ids = {row["user_id"] for row in rows} - {None}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
@@ -141,9 +195,14 @@ def access_groups(rows: Iterable[dict[str, Any]]) -> list[AccessGroup]:
             return str(role_labels(row["role"]) or "–")
         return user.get_full_name() or user.username
 
+    def day(row: dict[str, Any]) -> dt.date | None:
+        value = row.get("day")
+        # A month arrives as its first instant in Oslo time.
+        return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+
     return [
         AccessGroup(
-            day=row["day"],
+            day=day(row),
             person=person(row),
             role_codes=row["role"],
             organisation=organisations.get(row["organisation_id"], ""),
@@ -153,6 +212,8 @@ def access_groups(rows: Iterable[dict[str, Any]]) -> list[AccessGroup]:
             first=row["first"],
             last=row["last"],
             count=row["count"],
+            level=level,
+            days=row.get("days", 1),
         )
         for row in rows
     ]
