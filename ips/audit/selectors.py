@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncHour, TruncMonth
+from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
 from ips.access import scope_for
@@ -127,55 +128,83 @@ class AccessGroup:
         return f"{a}–{b}" if self.level == DAY else f"{a} – {b}"
 
 
-def _oslo() -> Any:
-    return timezone.get_default_timezone()
-
-
-def participant_access_groups(*, participant: Any, level: str = DAY) -> QuerySet[Any]:
-    """The grouped report, newest first, as a values queryset (for a paginator): one aggregate
-    over the (participant, at) index; `access_groups` turns a page into lines. `level` is
-    DAY (the page), MONTH or PERIOD (one line per person and kind of access in all)."""
-    events = AccessEvent.objects.filter(participant=participant)
-    totals = {"first": Min("at"), "last": Max("at"), "count": Count("id")}
-    if level == DAY:
-        return (
-            events.annotate(day=TruncDate("at", tzinfo=_oslo()))
-            .values(*GROUP_KEYS)
-            .annotate(**totals)
-            .order_by("-day", "first", "user_id", "what", "detail", "action")
-        )
-    days = Count(TruncDate("at", tzinfo=_oslo()), distinct=True)
-    if level == MONTH:
-        return (
-            events.annotate(day=TruncMonth("at", tzinfo=_oslo()))
-            .values("day", *KIND_KEYS)
-            .annotate(**totals, days=days)
-            .order_by("-day", "first", "user_id", "what", "detail", "action")
-        )
+def participant_access_groups(*, participant: Any) -> QuerySet[Any]:
+    """The grouped report, newest day first, as a values queryset (for a paginator): one
+    aggregate over the (participant, at) index; `access_groups` turns a page into lines."""
     return (
-        events.values(*KIND_KEYS)
-        .annotate(**totals, days=days)
-        .order_by("-last", "user_id", "what", "detail", "action")
+        AccessEvent.objects.filter(participant=participant)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_default_timezone()))
+        .values(*GROUP_KEYS)
+        .annotate(first=Min("at"), last=Max("at"), count=Count("id"))
+        .order_by("-day", "first", "user_id", "what", "detail", "action")
     )
 
 
 @dataclass(frozen=True)
 class PdfPlan:
     level: str
-    rows: QuerySet[Any]
+    rows: Iterable[dict[str, Any]]
     lines: int
 
 
+# The day lines of one participant (what the page shows), as the base the PDF's coarser levels
+# roll up: 100,000 events become some thousands of day lines in one pass over the
+# (participant, at) index, and a month or the whole period is a sum over those. Fixed SQL (no
+# formatting); NULL user/organisation (system access) is made 0 in the row values counted.
+_WITH_DAY_LINES = """
+    WITH d AS (
+        SELECT (at AT TIME ZONE %(tz)s)::date AS day, user_id, role, organisation_id, action,
+               what, detail, min(at) AS first, max(at) AS last, count(*) AS count
+        FROM audit_accessevent WHERE participant_id = %(participant)s
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+    )
+"""
+_LINE_COUNTS = """
+    SELECT count(*) AS day,
+           count(DISTINCT (date_trunc('month', day), coalesce(user_id, 0), role,
+                           coalesce(organisation_id, 0), action, what, detail)) AS month,
+           count(DISTINCT (coalesce(user_id, 0), role, coalesce(organisation_id, 0), action,
+                           what, detail)) AS period
+    FROM d
+"""
+_ROLLED_UP = {
+    MONTH: """
+        SELECT date_trunc('month', day)::date AS day, user_id, role, organisation_id, action,
+               what, detail, min(first) AS first, max(last) AS last, sum(count)::int AS count,
+               count(*) AS days
+        FROM d GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ORDER BY 1 DESC, 8, 2, 6, 7, 5
+    """,
+    PERIOD: """
+        SELECT NULL::date AS day, user_id, role, organisation_id, action, what, detail,
+               min(first) AS first, max(last) AS last, sum(count)::int AS count,
+               count(*) AS days
+        FROM d GROUP BY 2, 3, 4, 5, 6, 7
+        ORDER BY 9 DESC, 2, 6, 7, 5
+    """,
+}
+
+
+def _sql(participant: Any, select: str) -> list[dict[str, Any]]:
+    assert AccessEvent._meta.db_table == "audit_accessevent"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WITH_DAY_LINES + select, {"tz": settings.TIME_ZONE, "participant": participant.pk}
+        )
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def participant_access_pdf_plan(*, participant: Any, max_lines: int) -> PdfPlan:
-    """The finest grouping whose lines fit `max_lines` (day, else month, else the whole
-    period, which has one line per person and kind of access however many events there are).
-    Each count stops at `max_lines + 1` groups."""
-    for level in LEVELS:
-        rows = participant_access_groups(participant=participant, level=level)
-        lines = rows[: max_lines + 1].count()
-        if lines <= max_lines:
-            return PdfPlan(level=level, rows=rows, lines=lines)
-    return PdfPlan(level=PERIOD, rows=rows, lines=rows.count())
+    """The finest grouping whose lines fit `max_lines`: day, else month, else the whole period
+    (one line per person and kind of access, however many events there are). The three line
+    counts come from one query."""
+    [counts] = _sql(participant, _LINE_COUNTS)
+    if counts[DAY] <= max_lines:
+        rows: Iterable[dict[str, Any]] = participant_access_groups(participant=participant)
+        return PdfPlan(level=DAY, rows=rows, lines=counts[DAY])
+    level = MONTH if counts[MONTH] <= max_lines else PERIOD
+    return PdfPlan(level=level, rows=_sql(participant, _ROLLED_UP[level]), lines=counts[level])
 
 
 def access_groups(rows: Iterable[dict[str, Any]], level: str = DAY) -> list[AccessGroup]:
