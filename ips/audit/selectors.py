@@ -115,6 +115,14 @@ class AccessGroup:
         return what_label(self.what_code, self.detail)
 
     @property
+    def first_shown(self) -> str:
+        return timezone.localtime(self.first).strftime("%d.%m.%Y %H:%M")
+
+    @property
+    def last_shown(self) -> str:
+        return timezone.localtime(self.last).strftime("%d.%m.%Y %H:%M")
+
+    @property
     def times(self) -> str:
         """«09:12» or «09:12–15:40» (Oslo time) on a day's line; «dd.mm.yyyy HH:MM» first and
         last on a month's or the period's line."""

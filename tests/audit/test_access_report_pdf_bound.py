@@ -69,14 +69,14 @@ def test_pdf_per_month_when_the_days_do_not_fit(world, monkeypatch):
     assert "Loggen har 17 registrerte tilganger." in text
     assert "slått sammen per måned" in text
     # March: first and last time, on five days, fifteen times.
-    assert "02.03.2026 12:00–06.03.2026 12:00 5 15" in text.replace(" – ", "–").replace("– ", "–")
+    assert "02.03.2026 12:00 06.03.2026 12:00 5 15" in text
 
 
 def test_pdf_for_the_whole_period_when_the_months_do_not_fit(world, monkeypatch):
     _seed(world)
     text = _pdf(world, monkeypatch, max_lines=1)
     assert text.count("Kåre Kollega") == 1
-    assert "02.03.2026 12:00–10.04.2026 09:00 6 17" in text.replace(" – ", "–").replace("– ", "–")
+    assert "02.03.2026 12:00 10.04.2026 09:00 6 17" in text
     assert "for hele perioden" in text
 
 
