@@ -7,13 +7,16 @@ Uses its own database (BENCH_DATABASE_NAME, default `ips_bench_access`) on the s
 DATABASE_URL: creates and migrates it, and the first time builds one team, 25 staff users and
 one participant with EVENTS access events in one INSERT … SELECT generate_series (spread over a
 year, eight kinds of access, the caseload list most of them, as a crawl would leave them).
-Later runs reuse the data. Prints the grouped line count, the page time (p50/max of 5, query
-count) and the PDF time (inline, or made by the background task's code when the report has more
-lines than fit inline). `--no-pdf` times the page only.
+Later runs reuse the data. Prints the day-line count, the page time (p50/max of 5, query count),
+the PDF's grouping (`ips.audit.selectors.participant_access_pdf_plan`) and the PDF time (median
+of 3; inline, or made by the background task's code when even the coarsest grouping has more
+lines than fit inline), as wall clock and as CPU time of this process, and writes them to
+bench/results/access_report.md. `--no-pdf` times the page only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import statistics
 import sys
@@ -25,6 +28,8 @@ sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
 EVENTS = int(os.environ.get("BENCH_ACCESS_EVENTS", "100000"))
+PDF_RUNS = 3
+RESULTS = BASE_DIR / "bench" / "results" / "access_report.md"
 PAGE_TARGET, PDF_TARGET = 1.0, 5.0
 WHATS = [
     "caseload",
@@ -107,16 +112,23 @@ def main() -> int:
     from ips.accounts.models import Membership, User
     from ips.audit import selectors
     from ips.audit.models import AccessEvent, AccessReportExport
-    from ips.audit.pdf import INLINE_LINES
+    from ips.audit.pdf import PDF_LINES
     from ips.audit.services import access_report_export_build
 
+    load_before = os.getloadavg()[0]
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     participant = _participant()
     print(f"data ready in {time.perf_counter() - started:.1f} s")
     events = AccessEvent.objects.filter(participant=participant).count()
     lines = selectors.participant_access_groups(participant=participant).count()
-    print(f"participant {participant.pk}: {events:,} access events -> {lines:,} grouped lines")
+    print(f"participant {participant.pk}: {events:,} access events -> {lines:,} day lines")
+    t0 = time.perf_counter()
+    plan = selectors.participant_access_pdf_plan(participant=participant, max_lines=PDF_LINES)
+    print(
+        f"PDF grouping: {plan.level}, {plan.lines:,} lines (at most {PDF_LINES} per level tried;"
+        f" choosing it took {(time.perf_counter() - t0) * 1000:.0f} ms)"
+    )
 
     leader = User.objects.get(username="bench-tilgang-leder")
     assert Membership.objects.filter(user=leader, role=Membership.Role.LEADER).exists()
@@ -138,27 +150,55 @@ def main() -> int:
 
     if "--no-pdf" in sys.argv:
         return 0 if page_p50 <= PAGE_TARGET else 1
-    t0 = time.perf_counter()
-    response = client.get(
-        reverse("audit:participant_report_pdf", args=[participant.pk]), secure=True
+    pdf_url = reverse("audit:participant_report_pdf", args=[participant.pk])
+    runs = []
+    for _ in range(PDF_RUNS):
+        # Wall clock, and the CPU time of this process (the view and WeasyPrint run in it): on a
+        # shared machine the wall clock is mostly waiting for a core.
+        t0, c0 = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as pdf_queries:
+            response = client.get(pdf_url, secure=True)
+            if response.status_code == 302:
+                export = AccessReportExport.objects.latest("pk")
+                access_report_export_build(export)
+                export.refresh_from_db()
+                size = export.file.size
+            else:
+                assert response.status_code == 200, response.status_code
+                size = len(response.content)
+        runs.append((time.perf_counter() - t0, time.process_time() - c0))
+    how = "background task" if response.status_code == 302 else "inline, the whole request"
+    pdf_s = statistics.median(w for w, _ in runs)
+    pdf_cpu = statistics.median(c for _, c in runs)
+    print(
+        f"PDF ({how}): {plan.level} grouping, {plan.lines:,} lines; median of {PDF_RUNS}:"
+        f" {pdf_s:.1f} s wall, {pdf_cpu:.1f} s CPU in the app process;"
+        f" {len(pdf_queries)} queries, {size // 1024} KB (target <= {PDF_TARGET:.0f} s)"
     )
-    if response.status_code == 302:
-        export = AccessReportExport.objects.latest("pk")
-        request_s = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        access_report_export_build(export)
-        pdf_s = time.perf_counter() - t1
-        export.refresh_from_db()
-        size = export.file.size
-        print(
-            f"PDF: {lines:,} lines > {INLINE_LINES} -> background; request {request_s * 1000:.0f}"
-            f" ms, task {pdf_s:.1f} s, {size // 1024} KB (target <= {PDF_TARGET:.0f} s)"
-        )
-    else:
-        pdf_s = time.perf_counter() - t0
-        print(f"PDF inline: {pdf_s:.1f} s, {len(response.content) // 1024} KB")
+    load_after = os.getloadavg()[0]
     ok = page_p50 <= PAGE_TARGET and pdf_s <= PDF_TARGET
-    print("verdict:", "ok" if ok else "over target")
+    print("verdict:", "ok" if ok else "over target (wall clock)")
+    RESULTS.write_text(
+        f"""# Access report at 100,000 events — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC}
+
+`bench/access_report.py` (one participant, {events:,} access events from 25 staff over a year).
+{os.cpu_count()} CPU cores shared with other processes; load average {load_before:.1f} at the
+start, {load_after:.1f} at the end.
+
+| what | figure | target |
+|---|---|---|
+| day lines (the page's grouping) | {lines:,} | |
+| page 2 of the report | p50 {page_p50 * 1000:.0f} ms, max {max(times) * 1000:.0f} ms, \
+{len(queries)} queries | <= {PAGE_TARGET:.0f} s |
+| PDF grouping chosen | {plan.level}, {plan.lines:,} lines (at most {PDF_LINES}) | |
+| PDF ({how}) | {pdf_s:.1f} s wall, {pdf_cpu:.1f} s CPU, {size // 1024} KB | \
+<= {PDF_TARGET:.0f} s |
+
+Verdict: {"ok" if ok else "over target on the wall clock"}.
+""",
+        encoding="utf-8",
+    )
+    print(f"written to {RESULTS}")
     return 0 if ok else 1
 
 

@@ -10,6 +10,7 @@ from ips.dates import oslo_today
 from ips.forms import DateInput
 from participants.models import Contact, InWorkAtReferral
 from referrals.models import Referral
+from referrals.selectors import earlier_open_referrals_from_own_side, suggested_team_for
 
 FUTURE_DATE = _("Datoen kan ikke være frem i tid.")
 
@@ -21,10 +22,43 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 class ReferralForm(forms.ModelForm):
     """The kit's referral form. A partner chooses the receiving team among the teams their
     organisation works with; a leader's referral goes to their own team and may have arrived
-    on an earlier date (paper, phone)."""
+    on an earlier date (paper, phone).
+
+    The team is never preselected: health details sent to the wrong team cannot be recalled,
+    so the list starts empty and the sender picks one (their usual team is offered as a
+    suggestion they still have to click). The person's consent is required."""
 
     team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), label=_("Send til IPS-team"), empty_label=None
+        queryset=Team.objects.none(),
+        label=_("Send til IPS-team"),
+        empty_label=_("Velg team"),
+        error_messages={
+            "required": _("Velg hvilket IPS-team henvisningen skal til."),
+            "invalid_choice": _("Velg et av IPS-teamene i listen."),
+        },
+    )
+    consent_given = forms.BooleanField(
+        label=_("Personen har samtykket til å bli henvist til IPS"),
+        error_messages={
+            "required": _(
+                "Personen må ha samtykket før henvisningen sendes. Kryss av når det er gjort."
+            )
+        },
+    )
+    consent_method = forms.ChoiceField(
+        label=_("Hvordan ble samtykket gitt?"),
+        choices=Referral.ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Velg hvordan samtykket ble gitt."),
+            "invalid_choice": _("Velg en av måtene i listen."),
+        },
+    )
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label=_(
+            "Jeg vet at det finnes en åpen henvisning for personen, og vil sende en ny likevel."
+        ),
     )
     source_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
@@ -45,6 +79,9 @@ class ReferralForm(forms.ModelForm):
             "referrer_name",
             "referrer_phone",
             "in_work_at_referral",
+            "consent_given",
+            "consent_date",
+            "consent_method",
             "job_wishes",
             "medication_side_effects",
             "substance_use",
@@ -54,6 +91,7 @@ class ReferralForm(forms.ModelForm):
         widgets = {
             "referral_date": DateInput(),
             "date_received": DateInput(),
+            "consent_date": DateInput(),
             "in_work_at_referral": forms.RadioSelect,
             "job_wishes": _textarea(),
             "medication_side_effects": _textarea(),
@@ -68,6 +106,7 @@ class ReferralForm(forms.ModelForm):
             "referrer_name": _("Henvist av (navn)"),
             "referrer_phone": _("Henviserens telefon"),
             "in_work_at_referral": _("I arbeid ved henvisning"),
+            "consent_date": _("Dato for samtykket"),
         }
         help_texts = {
             "national_id": _("11 siffer."),
@@ -86,6 +125,10 @@ class ReferralForm(forms.ModelForm):
             "other_information": _("Alt som kan hjelpe personen å nå målene sine om arbeid."),
         }
         error_messages = {
+            "consent_date": {
+                "required": _("Skriv inn datoen personen samtykket."),
+                "invalid": _("Skriv datoen som dd.mm.åååå."),
+            },
             "person_name": {"required": _("Skriv inn navnet til personen.")},
             "national_id": {"required": _("Skriv inn fødselsnummer eller D-nummer.")},
             "referral_date": {
@@ -115,13 +158,24 @@ class ReferralForm(forms.ModelForm):
             # Submitted online: received the moment it is sent.
             del self.fields["date_received"]
         self.fields["referral_date"].initial = oslo_today()
+        self.fields["consent_date"].required = True
+        self.user = user
         self.fixed = {}
-        for name in ("team", "source_organisation"):
+        self.suggested_team, self.suggested_because = None, ""
+        self.earlier: list[Referral] = []
+        # A leader's own team is no choice to make; a partner always picks the team, even when
+        # their organisation works with one only.
+        fixable = ("team", "source_organisation") if self.by_leader else ("source_organisation",)
+        for name in fixable:
             choices = list(self.fields[name].queryset[:2])
             if len(choices) == 1:
                 # Nothing to choose: show the value as text instead of a one-option list.
                 self.fixed[name] = choices[0]
                 del self.fields[name]
+        if "team" in self.fields and not self.by_leader:
+            self.suggested_team, self.suggested_because = suggested_team_for(
+                user=user, teams=self.fields["team"].queryset
+            )
         # Preselected "don't know": a referrer who cannot say is not stopped by it.
         self.fields["in_work_at_referral"].required = False
         self.fields["person_name"].widget.attrs["autocomplete"] = "off"
@@ -153,6 +207,12 @@ class ReferralForm(forms.ModelForm):
             raise forms.ValidationError(FUTURE_DATE, code="future")
         return value
 
+    def clean_consent_date(self):
+        value = self.cleaned_data["consent_date"]
+        if value > oslo_today():
+            raise forms.ValidationError(FUTURE_DATE, code="future")
+        return value
+
     def clean_date_received(self):
         value = self.cleaned_data["date_received"]
         if value > oslo_today():
@@ -173,6 +233,35 @@ class ReferralForm(forms.ModelForm):
             )
         for name, value in self.fixed.items():
             cleaned[name] = value
+        national_id = cleaned.get("national_id")
+        if national_id and "national_id" not in self.errors:
+            self.earlier = earlier_open_referrals_from_own_side(
+                user=self.user, national_id=national_id
+            )
+            if self.earlier and not cleaned.get("confirm_duplicate"):
+                first = self.earlier[0]
+                message = (
+                    _(
+                        "Teamet ditt har allerede en åpen henvisning for denne personen, "
+                        "mottatt %(date)s."
+                    )
+                    if self.by_leader
+                    else _(
+                        "Organisasjonen din sendte allerede en henvisning for denne personen "
+                        "%(date)s (til %(team)s), og den er ikke avsluttet."
+                    )
+                )
+                self.add_error(
+                    "confirm_duplicate",
+                    forms.ValidationError(
+                        message,
+                        params={
+                            "date": first.date_received.strftime("%d.%m.%Y"),
+                            "team": first.team,
+                        },
+                        code="earlier_referral",
+                    ),
+                )
         return cleaned
 
     def clean_in_work_at_referral(self) -> str:
@@ -180,7 +269,57 @@ class ReferralForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in self.Meta.fields if name in data}
+        # consent_given is required to be ticked; the service records it as given.
+        return {
+            name: data[name]
+            for name in self.Meta.fields
+            if name in data and name != "consent_given"
+        }
+
+
+class MergeForm(forms.Form):
+    """Which record to keep when a referral is a duplicate: "referral-<pk>" or
+    "participant-<pk>", among the candidates of `merge_candidates`."""
+
+    kept = forms.ChoiceField(
+        label=_("Hvilken skal beholdes?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Velg henvisningen eller deltakeren som skal beholdes."),
+            "invalid_choice": _("Velg en av henvisningene eller deltakeren i listen."),
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        choices = [
+            (
+                f"referral-{r.pk}",
+                _("Henvisningen mottatt %(date)s fra %(organisation)s")
+                % {
+                    "date": r.date_received.strftime("%d.%m.%Y"),
+                    "organisation": r.source_organisation,
+                },
+            )
+            for r in candidates.referrals
+        ]
+        if candidates.participant is not None:
+            choices.append(
+                (
+                    f"participant-{candidates.participant.pk}",
+                    _("Deltakeren %(name)s i teamet") % {"name": candidates.participant.name},
+                )
+            )
+        kept = self.fields["kept"]
+        assert isinstance(kept, forms.ChoiceField)
+        kept.choices = choices
+
+    def kept_kwargs(self) -> dict:
+        kind, _sep, pk = self.cleaned_data["kept"].partition("-")
+        if kind == "participant":
+            return {"kept_participant": self.candidates.participant}
+        return {"kept": next(r for r in self.candidates.referrals if str(r.pk) == pk)}
 
 
 class AssignForm(forms.Form):
@@ -281,7 +420,12 @@ class FirstMeetingForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Hvorfor avsluttes henvisningen?"),
-        choices=Referral.WithdrawalReason.choices,
+        # A duplicate is merged instead, so that it points to the record kept.
+        choices=[
+            choice
+            for choice in Referral.WithdrawalReason.choices
+            if choice[0] != Referral.WithdrawalReason.DUPLICATE
+        ],
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Velg en årsak."),

@@ -28,6 +28,14 @@ class Referral(models.Model):
         MOVED = "moved", _("Personen har flyttet")
         UNREACHABLE = "unreachable", _("Fikk ikke kontakt etter dokumenterte forsøk")
         OTHER = "other", _("Annet (beskriv)")
+        # Not the person's choice but a merge: the same person was referred twice to the team.
+        # Set only by `referral_merge`, which points the row to the record that is kept.
+        DUPLICATE = "duplicate", _("Dobbel henvisning (slått sammen)")
+
+    class ConsentMethod(models.TextChoices):
+        VERBAL = "verbal", _("Muntlig")
+        WRITTEN = "written", _("Skriftlig (signert)")
+        DIGITAL = "digital", _("Digitalt (skjema eller melding)")
 
     OPEN_STATUSES = (Status.RECEIVED, Status.ASSIGNED)
 
@@ -66,6 +74,14 @@ class Referral(models.Model):
         default=InWorkAtReferral.UNKNOWN,
         help_text=_("Hadde personen lønnet arbeid da henvisningen ble skrevet?"),
     )
+    # The person's consent to being referred. Empty on referrals made before it was recorded
+    # (they still load); every new referral has all three (the form and `referral_submit`
+    # require them, and a CHECK keeps them all-or-nothing).
+    consent_given = models.BooleanField(_("samtykke gitt"), null=True, blank=True)
+    consent_date = models.DateField(_("dato for samtykke"), null=True, blank=True)
+    consent_method = models.CharField(
+        _("hvordan samtykket ble gitt"), max_length=10, choices=ConsentMethod.choices, blank=True
+    )
     # Intake
     assigned_specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,6 +113,24 @@ class Referral(models.Model):
     )
     withdrawal_note = models.TextField(_("beskrivelse"), blank=True)
     withdrawn_at = models.DateTimeField(_("trukket"), null=True, blank=True)
+    # A merged duplicate points to the record that was kept: another referral of the team, or
+    # the person's participant record in the team.
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+        verbose_name=_("slått sammen med henvisning"),
+    )
+    duplicate_of_participant = models.ForeignKey(
+        "participants.Participant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("slått sammen med deltaker"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,6 +186,45 @@ class Referral(models.Model):
                 | Q(assigned_specialist__isnull=False)
                 | Q(status="withdrawn"),
                 name="referral_assigned_has_specialist",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    consent_given__isnull=True, consent_date__isnull=True, consent_method=""
+                )
+                | Q(
+                    consent_given=True,
+                    consent_date__isnull=False,
+                    consent_method__in=["verbal", "written", "digital"],
+                ),
+                name="referral_consent_complete",
+                violation_error_message=_("Samtykket må ha ja, dato og hvordan det ble gitt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_date__isnull=True) | Q(consent_date__lte=OsloToday()),
+                name="referral_consent_not_in_future",
+                violation_error_message=_("Datoen for samtykket kan ikke være frem i tid."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(withdrawal_reason="duplicate")
+                    & (
+                        Q(duplicate_of__isnull=False, duplicate_of_participant__isnull=True)
+                        | Q(duplicate_of__isnull=True, duplicate_of_participant__isnull=False)
+                    )
+                )
+                | (
+                    ~Q(withdrawal_reason="duplicate")
+                    & Q(duplicate_of__isnull=True, duplicate_of_participant__isnull=True)
+                ),
+                name="referral_duplicate_points_to_kept",
+                violation_error_message=_(
+                    "En sammenslått henvisning må peke til henvisningen eller deltakeren som "
+                    "beholdes."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("pk")),
+                name="referral_duplicate_not_itself",
             ),
             # Zero exclusion in the database too: no "rejected" (or any other) status can be
             # stored, whatever writes the row.

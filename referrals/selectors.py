@@ -120,10 +120,37 @@ def referral_list_for(*, user: Any) -> QuerySet[Referral]:
     )
 
 
+def with_possible_duplicates(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Each referral with the earliest *other* open referral for the same national ID in the
+    same team (`duplicate_referral_id`, `duplicate_referral_received`) and the person's active
+    participant record in that team (`duplicate_participant_id`), as subqueries of the same
+    query: a page of 50 rows costs no extra round trip. Only the same team counts, so nothing is
+    said about other teams' referrals or participants."""
+    others = (
+        Referral.objects.filter(
+            team_id=OuterRef("team_id"),
+            national_id=OuterRef("national_id"),
+            status__in=Referral.OPEN_STATUSES,
+        )
+        .exclude(pk=OuterRef("pk"))
+        .order_by("date_received", "pk")
+    )
+    participant = (
+        Participant.objects.active()
+        .filter(team_id=OuterRef("team_id"), national_id=OuterRef("national_id"))
+        .order_by("pk")
+    )
+    return queryset.annotate(
+        duplicate_referral_id=Subquery(others.values("pk")[:1]),
+        duplicate_referral_received=Subquery(others.values("date_received")[:1]),
+        duplicate_participant_id=Subquery(participant.values("pk")[:1]),
+    )
+
+
 def intake_queue_for(*, user: Any) -> QuerySet[Referral]:
     """Open referrals (not assigned, or assigned but not met yet) of the leader's own teams,
-    oldest first."""
-    return (
+    oldest first, each flagged when it may be a duplicate (`with_possible_duplicates`)."""
+    return with_possible_duplicates(
         referrals_for(user)
         .filter(
             team_id__in=scope_for(user).leader_team_ids,
@@ -135,10 +162,75 @@ def intake_queue_for(*, user: Any) -> QuerySet[Referral]:
 
 
 def referral_detail_for(*, user: Any, pk: Any) -> Referral:
-    queryset = referrals_for(user).select_related(
-        "team", "source_organisation", "assigned_specialist", "submitted_by"
+    queryset = with_possible_duplicates(
+        referrals_for(user).select_related(
+            "team", "source_organisation", "assigned_specialist", "submitted_by", "duplicate_of"
+        )
     )
     return referral_get_for_user(user=user, pk=pk, queryset=queryset)
+
+
+@dataclass(frozen=True)
+class MergeCandidates:
+    referrals: list[Referral]
+    participant: Participant | None
+
+
+def merge_candidates(*, referral: Referral) -> MergeCandidates:
+    """What a possible duplicate could be merged into: the team's other open referrals for the
+    same national ID, and the person's active participant record in the team."""
+    return MergeCandidates(
+        referrals=list(
+            Referral.objects.filter(
+                team_id=referral.team_id,
+                national_id=referral.national_id,
+                status__in=Referral.OPEN_STATUSES,
+            )
+            .exclude(pk=referral.pk)
+            .select_related("source_organisation", "assigned_specialist")
+            .order_by("date_received", "pk")
+        ),
+        participant=Participant.objects.active()
+        .filter(team_id=referral.team_id, national_id=referral.national_id)
+        .order_by("pk")
+        .first(),
+    )
+
+
+def earlier_open_referrals_from_own_side(*, user: Any, national_id: str) -> list[Referral]:
+    """What the sender may be told about earlier referrals for this person: the open referrals
+    their own organisation sent (a partner), or that their own team has (a leader). Never
+    another organisation's or team's, so a sender learns nothing they could not already see."""
+    scope = scope_for(user)
+    if scope.partner_org_ids:
+        own = Q(source_organisation_id__in=scope.partner_org_ids)
+    elif scope.leader_team_ids:
+        own = Q(team_id__in=scope.leader_team_ids)
+    else:
+        return []
+    return list(
+        referrals_for(user)
+        .filter(own, national_id=national_id, status__in=Referral.OPEN_STATUSES)
+        .select_related("team")
+        .order_by("date_received", "pk")[:5]
+    )
+
+
+def suggested_team_for(*, user: Any, teams: QuerySet[Team]) -> tuple[Team | None, str]:
+    """The partner's usual team, offered as a suggestion (never preselected): the team this
+    user sent their last referral to, or the only team their organisation works with."""
+    last = (
+        Referral.objects.filter(submitted_by=user, team__in=teams)
+        .select_related("team")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None:
+        return last.team, "last"
+    choices = list(teams[:2])
+    if len(choices) == 1:
+        return choices[0], "only"
+    return None, ""
 
 
 def referral_events(*, referral: Referral) -> list[ReferralEvent]:

@@ -62,6 +62,8 @@ def referral_submit(
     person_name: str,
     national_id: str,
     referral_date: dt.date,
+    consent_date: dt.date,
+    consent_method: str,
     date_received: dt.date | None = None,
     phone: str = "",
     referrer_name: str = "",
@@ -74,7 +76,7 @@ def referral_submit(
     in_work_at_referral: str = InWorkAtReferral.UNKNOWN,
 ) -> Referral:
     """A new referral lands in the receiving team's intake queue with status "received", submitted
-    by `by`."""
+    by `by`. The person's consent (when and how it was given) is part of every new referral."""
     referral = Referral(
         team=team,
         source_organisation=source_organisation,
@@ -92,6 +94,9 @@ def referral_submit(
         criminal_record=criminal_record,
         other_information=other_information,
         in_work_at_referral=in_work_at_referral,
+        consent_given=True,
+        consent_date=consent_date,
+        consent_method=consent_method,
         status=Referral.Status.RECEIVED,
     )
     referral.full_clean()
@@ -267,7 +272,11 @@ def referral_withdraw(*, referral: Referral, reason: str, by: User, note: str = 
     """The person's own choice (or moving, or no contact after documented attempts) ends a
     referral. Nobody is turned away by the team."""
     note = note.strip()
-    if reason not in Referral.WithdrawalReason.values:
+    if (
+        reason not in Referral.WithdrawalReason.values
+        or reason == Referral.WithdrawalReason.DUPLICATE
+    ):
+        # A duplicate is merged (`referral_merge`), so that it points to the record kept.
         raise ValidationError({"reason": _("Velg en årsak fra listen.")}, code="invalid_reason")
     if reason == Referral.WithdrawalReason.OTHER and not note:
         raise ValidationError(
@@ -285,3 +294,89 @@ def referral_withdraw(*, referral: Referral, reason: str, by: User, note: str = 
         referral.save()
         _event(referral=referral, from_status=from_status, by=by, note=note)
     return referral
+
+
+def referral_merge(
+    *,
+    duplicate: Referral,
+    by: User,
+    kept: Referral | None = None,
+    kept_participant: Participant | None = None,
+) -> Referral:
+    """The same person referred twice to one team: the duplicate is withdrawn as "duplicate",
+    pointing to the record kept (another open referral of the team, or the person's active
+    participant record). Nothing is deleted: both rows and their history stay, and each gets
+    an event naming the other."""
+    if (kept is None) == (kept_participant is None):
+        raise ValueError("give exactly one of kept / kept_participant")
+    with acting_as(by), transaction.atomic():
+        if kept is not None:
+            # Both rows locked, in id order, so two leaders merging either way cannot deadlock.
+            locked = {
+                r.pk: r
+                for r in Referral.objects.select_for_update()
+                .filter(pk__in=[duplicate.pk, kept.pk])
+                .order_by("pk")
+            }
+            duplicate, kept = locked[duplicate.pk], locked[kept.pk]
+        else:
+            duplicate = _locked(duplicate)
+        _require_open(duplicate)
+        if kept is not None:
+            if kept.pk == duplicate.pk:
+                raise ValidationError(_("Velg en annen henvisning enn denne."), code="same")
+            if kept.status not in Referral.OPEN_STATUSES:
+                raise ValidationError(
+                    _("Henvisningen som skal beholdes, er ikke åpen lenger."), code="kept_closed"
+                )
+            same = kept.team_id == duplicate.team_id and kept.national_id == duplicate.national_id
+        else:
+            assert kept_participant is not None
+            same = (
+                kept_participant.team_id == duplicate.team_id
+                and kept_participant.national_id == duplicate.national_id
+                and kept_participant.status in Participant.ACTIVE_STATUSES
+            )
+        if not same:
+            raise ValidationError(
+                _("Bare en henvisning for samme person i samme team kan slås sammen."),
+                code="not_same_person",
+            )
+        from_status = duplicate.status
+        duplicate.status = Referral.Status.WITHDRAWN
+        duplicate.withdrawal_reason = Referral.WithdrawalReason.DUPLICATE
+        duplicate.withdrawn_at = timezone.now()
+        duplicate.duplicate_of = kept
+        duplicate.duplicate_of_participant = kept_participant
+        if kept is not None:
+            duplicate.withdrawal_note = str(
+                _("Slått sammen med henvisningen mottatt %(date)s fra %(organisation)s.")
+                % {
+                    "date": kept.date_received.strftime("%d.%m.%Y"),
+                    "organisation": kept.source_organisation,
+                }
+            )
+        else:
+            duplicate.withdrawal_note = str(
+                _("Personen er allerede deltaker i teamet (%(name)s).")
+                % {"name": kept_participant.name if kept_participant else ""}
+            )
+        duplicate.full_clean()
+        duplicate.save()
+        _event(referral=duplicate, from_status=from_status, by=by, note=duplicate.withdrawal_note)
+        if kept is not None:
+            _event(
+                referral=kept,
+                from_status=kept.status,
+                by=by,
+                note=str(
+                    _(
+                        "Dobbel henvisning mottatt %(date)s fra %(organisation)s er slått sammen hit."
+                    )
+                    % {
+                        "date": duplicate.date_received.strftime("%d.%m.%Y"),
+                        "organisation": duplicate.source_organisation,
+                    }
+                ),
+            )
+    return duplicate

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/tildel/", views.referral_assign_view, name="assign"),
     path("<int:pk>/forste-mote/", views.referral_first_meeting, name="first_meeting"),
     path("<int:pk>/avslutt/", views.referral_withdraw_view, name="withdraw"),
+    path("<int:pk>/slaa-sammen/", views.referral_merge_view, name="merge"),
 ]

@@ -29,12 +29,13 @@ from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.forms import add_validation_error
 from referrals.filters import ReferralFilter
-from referrals.forms import AssignForm, FirstMeetingForm, ReferralForm, WithdrawForm
+from referrals.forms import AssignForm, FirstMeetingForm, MergeForm, ReferralForm, WithdrawForm
 from referrals.models import Referral
 from referrals.selectors import (
     add_intake_timing,
     existing_participant_for,
     intake_queue_for,
+    merge_candidates,
     referral_detail_for,
     referral_events,
     referral_list_for,
@@ -43,6 +44,7 @@ from referrals.selectors import (
 from referrals.services import (
     DuplicateParticipantError,
     referral_assign,
+    referral_merge,
     referral_register_first_meeting,
     referral_submit,
     referral_withdraw,
@@ -118,7 +120,9 @@ def intake_queue(request):
 def referral_create(request):
     user = request.user
     require(is_partner(user) or is_leader(user))
-    form = ReferralForm(request.POST or None, user=user)
+    # `?team=<pk>`: the sender clicked the suggested team (the link works without JavaScript).
+    initial = {"team": request.GET["team"]} if request.GET.get("team", "").isdigit() else {}
+    form = ReferralForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_submit(by=user, **form.service_kwargs())
@@ -167,6 +171,11 @@ def referral_detail(request, pk):
         "can_withdraw": is_open and _can_act_on(user, referral),
         "participant_link": None,
         "existing_participant": None,
+        # A possible duplicate in the same team (annotated by the selector): the leader may
+        # merge it into the other record.
+        "can_merge": is_open
+        and can_manage_intake(user, referral.team_id)
+        and bool(referral.duplicate_referral_id or referral.duplicate_participant_id),
     }
     if referral.status == Referral.Status.FIRST_MEETING_HELD:
         participant = existing_participant_for(referral=referral)
@@ -319,4 +328,55 @@ def referral_withdraw_view(request, pk):
         else:
             messages.success(request, _("Henvisningen er avsluttet."))
             return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "referrals/referral_withdraw.html", {"referral": referral, "form": form})
+    return render(
+        request,
+        "referrals/referral_withdraw.html",
+        {
+            "referral": referral,
+            "form": form,
+            "duplicate_label": Referral.WithdrawalReason.DUPLICATE.label,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_merge_view(request, pk):
+    """A possible duplicate (the same national ID open twice in the team, or already an active
+    participant there): the leader keeps one record, and this one is withdrawn pointing to it."""
+    user = request.user
+    referral = referral_detail_for(user=user, pk=pk)
+    require(can_manage_intake(user, referral.team_id))
+    if referral.status not in Referral.OPEN_STATUSES:
+        messages.info(request, _("Henvisningen er allerede avsluttet."))
+        return redirect("referrals:detail", pk=referral.pk)
+    candidates = merge_candidates(referral=referral)
+    if not candidates.referrals and candidates.participant is None:
+        messages.info(
+            request, _("Det finnes ingen annen åpen henvisning eller deltaker å slå sammen med.")
+        )
+        return redirect("referrals:detail", pk=referral.pk)
+    form = MergeForm(request.POST if request.method == "POST" else None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_merge(duplicate=referral, by=user, **form.kept_kwargs())
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except IntegrityError:
+            form.add_error(None, CONFLICT)
+        else:
+            messages.success(
+                request,
+                _("Henvisningen er slått sammen og avsluttet som dobbel henvisning."),
+            )
+            return redirect("referrals:queue")
+    access_events_record_many(
+        request=request,
+        what=AccessEvent.What.REFERRAL_DETAIL,
+        referrals=[referral, *candidates.referrals],
+    )
+    return render(
+        request,
+        "referrals/referral_merge.html",
+        {"referral": referral, "form": form, "candidates": candidates},
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
@@ -71,17 +72,23 @@ def participant_access_report(*, participant: Any) -> QuerySet[AccessEvent]:
     )
 
 
+# How finely the person's report is grouped. The page always shows days; the PDF takes the
+# finest level whose line count fits `PDF_LINES` (WeasyPrint's time grows with the rows).
+DAY, MONTH, PERIOD = "day", "month", "period"
+LEVELS = (DAY, MONTH, PERIOD)
 # Ids only: names are read for the lines shown (one query per related model), so the grouping
 # sorts narrow rows.
-GROUP_KEYS = ("day", "user_id", "role", "organisation_id", "action", "what", "detail")
+KIND_KEYS = ("user_id", "role", "organisation_id", "action", "what", "detail")
+GROUP_KEYS = ("day", *KIND_KEYS)
 
 
 @dataclass(frozen=True)
 class AccessGroup:
     """One line of the person's report: one person, in one role and organisation, doing one
-    kind of thing with the record on one day (as patients' access logs show it)."""
+    kind of thing with the record on one day (as patients' access logs show it), or in one
+    month, or over the whole period (`level`; the coarser levels keep the PDF short)."""
 
-    day: dt.date
+    day: dt.date | None  # the day, or the first day of the month; None for the whole period
     person: str
     role_codes: str
     organisation: str
@@ -91,6 +98,8 @@ class AccessGroup:
     first: dt.datetime
     last: dt.datetime
     count: int
+    level: str = DAY
+    days: int = 1  # on how many different days (month and period lines)
 
     # Labels are translated when shown, in the reader's language.
     @property
@@ -106,10 +115,25 @@ class AccessGroup:
         return what_label(self.what_code, self.detail)
 
     @property
+    def first_shown(self) -> str:
+        return timezone.localtime(self.first).strftime("%d.%m.%Y %H:%M")
+
+    @property
+    def last_shown(self) -> str:
+        return timezone.localtime(self.last).strftime("%d.%m.%Y %H:%M")
+
+    @property
     def times(self) -> str:
-        """«09:12» or «09:12–15:40» (Oslo time)."""
-        first, last = (timezone.localtime(t).strftime("%H:%M") for t in (self.first, self.last))
-        return first if first == last else f"{first}–{last}"
+        """«09:12» or «09:12–15:40» (Oslo time) on a day's line; «dd.mm.yyyy HH:MM» first and
+        last on a month's or the period's line."""
+        first, last = (timezone.localtime(t) for t in (self.first, self.last))
+        if self.level == DAY:
+            a, b = first.strftime("%H:%M"), last.strftime("%H:%M")
+        else:
+            a, b = first.strftime("%d.%m.%Y %H:%M"), last.strftime("%d.%m.%Y %H:%M")
+        if a == b:
+            return a
+        return f"{a}–{b}" if self.level == DAY else f"{a} – {b}"
 
 
 def participant_access_groups(*, participant: Any) -> QuerySet[Any]:
@@ -124,7 +148,74 @@ def participant_access_groups(*, participant: Any) -> QuerySet[Any]:
     )
 
 
-def access_groups(rows: Iterable[dict[str, Any]]) -> list[AccessGroup]:
+@dataclass(frozen=True)
+class PdfPlan:
+    level: str
+    rows: Iterable[dict[str, Any]]
+    lines: int
+
+
+# The day lines of one participant (what the page shows), as the base the PDF's coarser levels
+# roll up: 100,000 events become some thousands of day lines in one pass over the
+# (participant, at) index, and a month or the whole period is a sum over those. Fixed SQL (no
+# formatting); NULL user/organisation (system access) is made 0 in the row values counted.
+_WITH_DAY_LINES = """
+    WITH d AS (
+        SELECT (at AT TIME ZONE %(tz)s)::date AS day, user_id, role, organisation_id, action,
+               what, detail, min(at) AS first, max(at) AS last, count(*) AS count
+        FROM audit_accessevent WHERE participant_id = %(participant)s
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+    )
+"""
+_LINE_COUNTS = """
+    SELECT count(*) AS day,
+           count(DISTINCT (date_trunc('month', day), coalesce(user_id, 0), role,
+                           coalesce(organisation_id, 0), action, what, detail)) AS month,
+           count(DISTINCT (coalesce(user_id, 0), role, coalesce(organisation_id, 0), action,
+                           what, detail)) AS period
+    FROM d
+"""
+_ROLLED_UP = {
+    MONTH: """
+        SELECT date_trunc('month', day)::date AS day, user_id, role, organisation_id, action,
+               what, detail, min(first) AS first, max(last) AS last, sum(count)::int AS count,
+               count(*) AS days
+        FROM d GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ORDER BY 1 DESC, 8, 2, 6, 7, 5
+    """,
+    PERIOD: """
+        SELECT NULL::date AS day, user_id, role, organisation_id, action, what, detail,
+               min(first) AS first, max(last) AS last, sum(count)::int AS count,
+               count(*) AS days
+        FROM d GROUP BY 2, 3, 4, 5, 6, 7
+        ORDER BY 9 DESC, 2, 6, 7, 5
+    """,
+}
+
+
+def _sql(participant: Any, select: str) -> list[dict[str, Any]]:
+    assert AccessEvent._meta.db_table == "audit_accessevent"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WITH_DAY_LINES + select, {"tz": settings.TIME_ZONE, "participant": participant.pk}
+        )
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def participant_access_pdf_plan(*, participant: Any, max_lines: int) -> PdfPlan:
+    """The finest grouping whose lines fit `max_lines`: day, else month, else the whole period
+    (one line per person and kind of access, however many events there are). The three line
+    counts come from one query."""
+    [counts] = _sql(participant, _LINE_COUNTS)
+    if counts[DAY] <= max_lines:
+        rows: Iterable[dict[str, Any]] = participant_access_groups(participant=participant)
+        return PdfPlan(level=DAY, rows=rows, lines=counts[DAY])
+    level = MONTH if counts[MONTH] <= max_lines else PERIOD
+    return PdfPlan(level=level, rows=_sql(participant, _ROLLED_UP[level]), lines=counts[level])
+
+
+def access_groups(rows: Iterable[dict[str, Any]], level: str = DAY) -> list[AccessGroup]:
     rows = list(rows)
     user_ids = {row["user_id"] for row in rows} - {None}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
@@ -141,9 +232,14 @@ def access_groups(rows: Iterable[dict[str, Any]]) -> list[AccessGroup]:
             return str(role_labels(row["role"]) or "–")
         return user.get_full_name() or user.username
 
+    def day(row: dict[str, Any]) -> dt.date | None:
+        value = row.get("day")
+        # A month arrives as its first instant in Oslo time.
+        return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+
     return [
         AccessGroup(
-            day=row["day"],
+            day=day(row),
             person=person(row),
             role_codes=row["role"],
             organisation=organisations.get(row["organisation_id"], ""),
@@ -153,6 +249,8 @@ def access_groups(rows: Iterable[dict[str, Any]]) -> list[AccessGroup]:
             first=row["first"],
             last=row["last"],
             count=row["count"],
+            level=level,
+            days=row.get("days", 1),
         )
         for row in rows
     ]

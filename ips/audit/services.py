@@ -13,8 +13,8 @@ from django.utils import timezone
 from ips.access import scope_for
 from ips.accounts.models import User
 from ips.audit.models import AccessEvent, AccessReportExport, AccessWhat
-from ips.audit.pdf import participant_access_report_pdf
-from ips.audit.selectors import access_groups, participant_access_groups
+from ips.audit.pdf import PDF_LINES, participant_access_report_pdf
+from ips.audit.selectors import access_groups, participant_access_pdf_plan
 from ips.history import acting_as
 from ips.http import client_ip
 
@@ -109,10 +109,14 @@ def access_report_export_build(export: AccessReportExport) -> AccessReportExport
             AccessReportExport.objects.filter(pk=export.pk).update(percent=percent, **more)
 
         progress(5, status=AccessReportExport.Status.RUNNING)
-        groups = access_groups(participant_access_groups(participant=export.participant))
+        plan = participant_access_pdf_plan(participant=export.participant, max_lines=PDF_LINES)
+        groups = access_groups(plan.rows, level=plan.level)
         progress(30, lines=len(groups))
         pdf = participant_access_report_pdf(
-            participant=export.participant, groups=groups, language=export.language
+            participant=export.participant,
+            groups=groups,
+            language=export.language,
+            level=plan.level,
         )
         progress(90)
         export.refresh_from_db()

@@ -16,7 +16,7 @@ from ips.audit import selectors, subject
 from ips.audit.forms import AccessLogSearchForm, SubjectExportForm
 from ips.audit.history import history_entries
 from ips.audit.models import AccessEvent, AccessReportExport
-from ips.audit.pdf import INLINE_LINES, participant_access_report_pdf
+from ips.audit.pdf import INLINE_LINES, PDF_LINES, participant_access_report_pdf
 from ips.audit.services import (
     access_event_record,
     access_events_record_many,
@@ -74,8 +74,8 @@ def participant_report(request, pk):
 def participant_report_pdf(request, pk):
     """The report as a PDF: made at once when it is short, else in the background."""
     participant = _report_participant(request, pk)
-    groups_qs = selectors.participant_access_groups(participant=participant)
-    if groups_qs[: INLINE_LINES + 1].count() > INLINE_LINES:
+    plan = selectors.participant_access_pdf_plan(participant=participant, max_lines=PDF_LINES)
+    if plan.lines > INLINE_LINES:
         export = access_report_export_start(
             participant=participant,
             language=get_language(),
@@ -83,15 +83,14 @@ def participant_report_pdf(request, pk):
             schedule=access_report_pdf_run.delay,
         )
         return redirect("audit:participant_report_export", pk=export.pk)
+    groups = selectors.access_groups(plan.rows, level=plan.level)  # read before this is logged
     access_event_record(
         request=request,
         what=AccessEvent.What.ACCESS_REPORT_PDF,
         action=AccessEvent.Action.EXPORT,
         participant=participant,
     )
-    pdf = participant_access_report_pdf(
-        participant=participant, groups=selectors.access_groups(groups_qs)
-    )
+    pdf = participant_access_report_pdf(participant=participant, groups=groups, level=plan.level)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tilgangsrapport-{participant.pk}.pdf"'
     return response

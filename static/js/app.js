@@ -208,3 +208,20 @@ SMALL.addEventListener("change", () => {
   foldFilters();
   markScrollableTables(document);
 });
+
+// A suggested value the user still has to click (e.g. the usual team on the referral form):
+// <a data-choose-option="select-id" data-value="…">. Without JavaScript the link reloads the
+// form with the value chosen.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-choose-option]");
+  if (!link) {
+    return;
+  }
+  const select = document.getElementById(link.dataset.chooseOption);
+  if (select) {
+    event.preventDefault();
+    select.value = link.dataset.value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    select.focus();
+  }
+});

@@ -85,6 +85,14 @@ EXPECTATIONS = {
         ),
         kwargs=_referral,
     ),
+    # Merging a possible duplicate: the team's leader (with no duplicate to merge with, the
+    # page sends them back to the referral).
+    "referrals:merge": Expect(
+        statuses=login_required(
+            specialist=403, teammate=403, leader=302, other_specialist=404, partner=403, auditor=404
+        ),
+        kwargs=_referral,
+    ),
     "referrals:first_meeting": _act_on_assigned,
     "referrals:withdraw": _act_on_assigned,
 }

@@ -31,6 +31,13 @@ def test_referral_from_partner_to_first_meeting(world, page):
     page.get_by_label("Henvisningsdato").fill(today().isoformat())
     page.get_by_label("Jobbønsker og anbefalinger om arbeidsmiljø").fill("Vil jobbe i butikk")
     page.get_by_label("Rusbruk").fill("Ikke aktuelt nå")
+    # The team is not preselected: the suggestion is one click.
+    assert page.get_by_label("Send til IPS-team").input_value() == ""
+    page.get_by_role("link", name="Velg IPS Lovisenberg").click()
+    assert page.get_by_label("Send til IPS-team").input_value() == str(world.team.pk)
+    page.get_by_label("Personen har samtykket til å bli henvist til IPS").check()
+    page.get_by_label("Dato for samtykket").fill(today().isoformat())
+    page.get_by_label("Muntlig").check()
     page.get_by_role("button", name="Send henvisningen").click()
     page.wait_for_url("**/henvisninger/")
     row = page.get_by_role("row").filter(has_text="Tove Testperson")

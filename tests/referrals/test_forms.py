@@ -17,6 +17,10 @@ def _data(world, **overrides):
         "referral_date": (today() - dt.timedelta(days=1)).isoformat(),
         "date_received": today().isoformat(),
         "source_organisation": world.nav.pk,
+        "team": world.team.pk,
+        "consent_given": "on",
+        "consent_date": (today() - dt.timedelta(days=1)).isoformat(),
+        "consent_method": "written",
     }
     data.update(overrides)
     return data

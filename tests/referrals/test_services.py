@@ -27,6 +27,8 @@ def _submit(world, **overrides):
         "person_name": "Nora Ny",
         "national_id": valid_national_id(900),
         "referral_date": today() - dt.timedelta(days=1),
+        "consent_date": today() - dt.timedelta(days=1),
+        "consent_method": Referral.ConsentMethod.VERBAL,
     }
     kwargs.update(overrides)
     return referral_submit(**kwargs)
@@ -310,7 +312,15 @@ def test_there_is_no_rejection_status_or_reason():
         "first_meeting_held",
         "withdrawn",
     }
-    assert set(Referral.WithdrawalReason.values) == {"declined", "moved", "unreachable", "other"}
+    # The one reason that is not the person's own is "duplicate": the same person referred
+    # twice to one team; the kept record carries on (issue 17), so nobody is turned away.
+    assert set(Referral.WithdrawalReason.values) == {
+        "declined",
+        "moved",
+        "unreachable",
+        "other",
+        "duplicate",
+    }
 
 
 def test_assign_refuses_a_specialist_whose_membership_has_ended(world):

@@ -27,6 +27,9 @@ def _form_data(world, **overrides):
         "referrer_name": "Vera Veileder",
         "job_wishes": "Vil jobbe med dyr",
         "substance_use": "Ingen nå",
+        "consent_given": "on",
+        "consent_date": (today() - dt.timedelta(days=2)).isoformat(),
+        "consent_method": "verbal",
     }
     data.update(overrides)
     return data
@@ -70,8 +73,12 @@ def test_partner_cannot_send_to_a_team_outside_their_partnerships(world, partner
 
 
 def test_partner_with_one_team_cannot_redirect_it_elsewhere(world, partner_client):
-    partner_client.post(reverse("referrals:create"), _form_data(world, team=world.other_team.pk))
-    assert Referral.objects.get().team == world.team
+    # The one team is offered, not fixed (issue 17); another team is refused, nothing stored.
+    response = partner_client.post(
+        reverse("referrals:create"), _form_data(world, team=world.other_team.pk)
+    )
+    assert "team" in response.context["form"].errors
+    assert not Referral.objects.exists()
 
 
 def test_leaders_referral_goes_to_their_own_team(world, leader_client):
