@@ -214,6 +214,36 @@ def appointment_hold(
     return locked
 
 
+def first_meeting_register(
+    *,
+    referral: Referral,
+    by: User,
+    meeting_date: dt.date,
+    place: str,
+    duration_minutes: int,
+    note: str = "",
+) -> Participant:
+    """Register the first meeting (referrals' own service) and, in the same transaction, mark
+    the referral's planned first meeting held, so it does not wait for registration twice."""
+    with acting_as(by), transaction.atomic():
+        participant = referral_register_first_meeting(
+            referral=referral,
+            meeting_date=meeting_date,
+            place=place,
+            duration_minutes=duration_minutes,
+            note=note,
+            by=by,
+        )
+        for planned in Appointment.objects.select_for_update().filter(
+            referral=referral, kind=Appointment.Kind.FIRST_MEETING, status=Appointment.Status.PLANNED
+        ):
+            planned.status = Appointment.Status.DONE
+            planned.participant = participant
+            planned.contact = participant.contacts.order_by("id").first()
+            _save(planned)
+    return participant
+
+
 # --- The private calendar feed --------------------------------------------------------------------
 
 

@@ -99,7 +99,7 @@ def _queries(client, url) -> int:
 @pytest.mark.parametrize(
     ("role", "url_name", "query", "pinned"),
     [
-        ("specialist", "dashboards:my_day", "", 13),
+        ("specialist", "dashboards:my_day", "", 20),
         ("leader", "dashboards:team", "?kind=quarter&year=2025&quarter=2", 26),
         ("leader", "dashboards:quarterly", "?year=2025&quarter=2", 36),
         ("leader", "dashboards:quarterly_csv", "?year=2025&quarter=2", 36),
