@@ -20,7 +20,7 @@ PRODID = "-//IPS jobbstøtte//Avtaler//NO"
 
 
 def initials(name: str) -> str:
-    """"Ola Nordmann" → "O.N."; hyphenated parts count as names ("Anne-Lise Berg" → "A.L.B.")."""
+    """ "Ola Nordmann" → "O.N."; hyphenated parts count as names ("Anne-Lise Berg" → "A.L.B.")."""
     parts = [p for p in name.replace("-", " ").split() if p]
     return "".join(f"{p[0].upper()}." for p in parts)
 
@@ -38,7 +38,9 @@ def who(appointment: Appointment) -> str:
 
 
 def _place(appointment: Appointment) -> str:
-    parts = [appointment.get_place_display() if appointment.place else appointment.get_mode_display()]
+    parts = [
+        appointment.get_place_display() if appointment.place else appointment.get_mode_display()
+    ]
     if appointment.location:
         parts.append(appointment.location)
     return ", ".join(str(p) for p in parts)

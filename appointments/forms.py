@@ -118,8 +118,15 @@ class AppointmentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         mode = cleaned.get("mode", Contact.Mode.FACE_TO_FACE)
-        if mode == Contact.Mode.FACE_TO_FACE and not cleaned.get("place") and "place" not in self.errors:
-            self.add_error("place", forms.ValidationError(_("Velg hvor dere skal møtes."), code="place_required"))
+        if (
+            mode == Contact.Mode.FACE_TO_FACE
+            and not cleaned.get("place")
+            and "place" not in self.errors
+        ):
+            self.add_error(
+                "place",
+                forms.ValidationError(_("Velg hvor dere skal møtes."), code="place_required"),
+            )
         if mode != Contact.Mode.FACE_TO_FACE:
             cleaned["place"] = ""
         return cleaned

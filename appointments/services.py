@@ -34,7 +34,11 @@ NOT_PLANNED = _("Avtalen er allerede registrert eller avlyst.")
 
 
 def _subject_team_id(
-    *, kind: str, participant: Participant | None, referral: Referral | None, employer: Employer | None
+    *,
+    kind: str,
+    participant: Participant | None,
+    referral: Referral | None,
+    employer: Employer | None,
 ) -> int:
     if kind in (Appointment.Kind.PARTICIPANT, Appointment.Kind.TREATMENT_TEAM):
         if participant is None:
@@ -89,7 +93,9 @@ def appointment_plan(
     employer: Employer | None = None,
 ) -> Appointment:
     """Plan a meeting; its owner is the job specialist who plans it, in the subject's team."""
-    team_id = _subject_team_id(kind=kind, participant=participant, referral=referral, employer=employer)
+    team_id = _subject_team_id(
+        kind=kind, participant=participant, referral=referral, employer=employer
+    )
     if team_id not in scope_for(by).specialist_team_ids:
         raise PermissionDenied
     if kind == Appointment.Kind.FIRST_MEETING:
@@ -204,7 +210,9 @@ def appointment_hold(
                 employer=locked.employer,
                 by=by,
                 contact_date=day,
-                purpose=EmployerContact.Purpose.ON_BEHALF if people else EmployerContact.Purpose.FOLLOW_UP,
+                purpose=EmployerContact.Purpose.ON_BEHALF
+                if people
+                else EmployerContact.Purpose.FOLLOW_UP,
                 face_to_face=locked.mode == Contact.Mode.FACE_TO_FACE,
                 participants=people,
                 note=locked.note,
@@ -235,7 +243,9 @@ def first_meeting_register(
             by=by,
         )
         for planned in Appointment.objects.select_for_update().filter(
-            referral=referral, kind=Appointment.Kind.FIRST_MEETING, status=Appointment.Status.PLANNED
+            referral=referral,
+            kind=Appointment.Kind.FIRST_MEETING,
+            status=Appointment.Status.PLANNED,
         ):
             planned.status = Appointment.Status.DONE
             planned.participant = participant

@@ -132,7 +132,11 @@ def edit(request, pk):
     subject = _subject_of(appointment)
     done = _next_url(request, _fallback(subject))
     _log(request, subject, change=request.method == "POST")
-    fixed = None if appointment.kind in (Appointment.Kind.PARTICIPANT, Appointment.Kind.TREATMENT_TEAM) else appointment.kind
+    fixed = (
+        None
+        if appointment.kind in (Appointment.Kind.PARTICIPANT, Appointment.Kind.TREATMENT_TEAM)
+        else appointment.kind
+    )
     if request.method == "POST":
         form = AppointmentForm(request.POST, kind=fixed)
         try:
@@ -143,7 +147,9 @@ def edit(request, pk):
             if form.is_valid():
                 arguments = form.service_arguments()
                 services.appointment_move(appointment=appointment, by=request.user, **arguments)
-                messages.success(request, _("Avtalen er endret. Tidligere versjon er tatt vare på."))
+                messages.success(
+                    request, _("Avtalen er endret. Tidligere versjon er tatt vare på.")
+                )
                 return redirect(done)
         except ValidationError as exc:
             add_validation_error(form, exc)

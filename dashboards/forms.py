@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.models import PeriodPreference
-from employers.models import EmployerContact
+from employers.models import Employer, EmployerContact
 from ips import periods
 from ips.dates import oslo_today
 from ips.forms import DateInput
@@ -139,15 +139,21 @@ class EmployerContactQuickForm(forms.Form):
     """«Min dag»: a face-to-face employer contact on one person's behalf, in a few fields (the
     full form is on the employer's page)."""
 
-    employer = forms.ModelChoiceField(
+    employer: forms.ModelChoiceField[Employer] = forms.ModelChoiceField(
         label=_("Arbeidsgiver"),
         queryset=None,
-        error_messages={"required": _("Velg arbeidsgiveren."), "invalid_choice": _("Velg en arbeidsgiver fra listen.")},
+        error_messages={
+            "required": _("Velg arbeidsgiveren."),
+            "invalid_choice": _("Velg en arbeidsgiver fra listen."),
+        },
     )
     contact_date = forms.DateField(
         label=_("Dato"),
         widget=DateInput(),
-        error_messages={"required": _("Skriv inn datoen."), "invalid": _("Skriv datoen som dd.mm.åååå.")},
+        error_messages={
+            "required": _("Skriv inn datoen."),
+            "invalid": _("Skriv datoen som dd.mm.åååå."),
+        },
     )
     face_to_face = forms.BooleanField(label=_("Ansikt til ansikt"), required=False, initial=True)
     purpose = forms.ChoiceField(
@@ -155,7 +161,9 @@ class EmployerContactQuickForm(forms.Form):
         choices=EmployerContact.Purpose.choices,
         initial=EmployerContact.Purpose.ON_BEHALF,
     )
-    note = forms.CharField(label=_("Notat"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Notat"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, employers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +25,13 @@ from dashboards import charts, measures, quarterly, selectors
 from dashboards import work_queue as work_queue_actions
 from dashboards.csv_export import csv_response
 from dashboards.display import cells, figure, outcome_rows
-from dashboards.forms import EmployerContactQuickForm, PeriodForm, QuarterForm, default_choice, initial_from_choice
+from dashboards.forms import (
+    EmployerContactQuickForm,
+    PeriodForm,
+    QuarterForm,
+    default_choice,
+    initial_from_choice,
+)
 from dashboards.models import PeriodPreference
 from dashboards.services import period_preference_save
 from dashboards.work_queue import work_queue
@@ -271,9 +277,11 @@ def _action_form(request, action: str, subject, planned):
     if action == work_queue_actions.REVIEW:
         return PlanReviewForm(data)
     if action == work_queue_actions.EMPLOYER_CONTACT:
-        employers = employers_for(request.user).filter(
-            team_id=subject.team_id, archived_at__isnull=True
-        ).order_by("name")
+        employers = (
+            employers_for(request.user)
+            .filter(team_id=subject.team_id, archived_at__isnull=True)
+            .order_by("name")
+        )
         return EmployerContactQuickForm(data, employers=employers)
     if action == work_queue_actions.FIRST_MEETING:
         initial = {}

@@ -58,7 +58,9 @@ class Action:
 
     @property
     def url(self) -> str:
-        return reverse("dashboards:my_day_action", kwargs={"action": self.code, "pk": self.subject_id})
+        return reverse(
+            "dashboards:my_day_action", kwargs={"action": self.code, "pk": self.subject_id}
+        )
 
 
 @dataclass
@@ -114,8 +116,10 @@ def _alert_item(alert: Alert, subject: Any, planned: dict[int, Appointment]) -> 
         participant_id=subject.pk if isinstance(subject, Participant) else None,
         referral_id=subject.pk if isinstance(subject, Referral) else None,
     )
-    if subject is not None and not (alert.rule == "referral_unassigned"):
-        item.actions = [Action(code, ACTIONS[code][1], subject.pk) for code in RULE_ACTIONS.get(alert.rule, ())]
+    if subject is not None and alert.rule != "referral_unassigned":
+        item.actions = [
+            Action(code, ACTIONS[code][1], subject.pk) for code in RULE_ACTIONS.get(alert.rule, ())
+        ]
     if isinstance(subject, Referral):
         item.planned = planned.get(subject.pk)
     return item
@@ -156,7 +160,9 @@ def work_queue(*, user: Any, today: dt.date, week_end: dt.date) -> WorkQueue:
     items = [_alert_item(a, labels.get((a.subject_kind, a.subject_id)), planned) for a in alerts]
 
     with_alert = {
-        i.alert.subject_id for i in items if i.alert and i.alert.subject_kind == Alert.SubjectKind.REFERRAL
+        i.alert.subject_id
+        for i in items
+        if i.alert and i.alert.subject_kind == Alert.SubjectKind.REFERRAL
     }
     new_referrals = [
         Item(

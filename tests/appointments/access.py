@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from tests.access_matrix import Expect, login_required, post_only, team_staff
 
+
 def _appointment(world) -> dict:
     from appointments.services import appointment_plan
 

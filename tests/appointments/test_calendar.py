@@ -22,12 +22,16 @@ def _feed_url(token: str) -> str:
 def _events(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
-    return [c for c in Calendar.from_ical(response.content).walk("VEVENT")]
+    return list(Calendar.from_ical(response.content).walk("VEVENT"))
 
 
 def test_feed_has_time_place_type_and_initials_only(world):
-    person = ParticipantFactory(team=world.team, job_specialist=world.specialist, name="Ola Nordmann")
-    starts = timezone.make_aware(dt.datetime.combine(today() + dt.timedelta(days=1), dt.time(9, 30)))
+    person = ParticipantFactory(
+        team=world.team, job_specialist=world.specialist, name="Ola Nordmann"
+    )
+    starts = timezone.make_aware(
+        dt.datetime.combine(today() + dt.timedelta(days=1), dt.time(9, 30))
+    )
     appointment = services.appointment_plan(
         by=world.specialist,
         kind=Appointment.Kind.PARTICIPANT,

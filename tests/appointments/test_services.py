@@ -16,7 +16,9 @@ from tests.factories import ReferralFactory, today
 
 
 def _at(days: int = 0, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(today() + dt.timedelta(days=days), dt.time(hour)))
+    return timezone.make_aware(
+        dt.datetime.combine(today() + dt.timedelta(days=days), dt.time(hour))
+    )
 
 
 def _plan(world, **kwargs):
@@ -98,7 +100,9 @@ def test_holding_after_the_time_logs_the_contact_prefilled(world):
 
 def test_a_treatment_team_meeting_is_logged_as_contact_with_the_team(world):
     appointment = _plan(
-        world, kind=Appointment.Kind.TREATMENT_TEAM, starts_at=timezone.now() - dt.timedelta(hours=1)
+        world,
+        kind=Appointment.Kind.TREATMENT_TEAM,
+        starts_at=timezone.now() - dt.timedelta(hours=1),
     )
     held = services.appointment_hold(appointment=appointment, by=world.specialist)
     assert held.contact.with_whom == Contact.With.TREATMENT_TEAM

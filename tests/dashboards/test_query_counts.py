@@ -158,7 +158,9 @@ def _my_day_with(world, count: int, offset: int) -> None:
     from appointments.models import Appointment
 
     people = [
-        ParticipantFactory(team=world.team, job_specialist=world.specialist, name=f"Kø {offset + i}")
+        ParticipantFactory.create(
+            team=world.team, job_specialist=world.specialist, name=f"Kø {offset + i}"
+        )
         for i in range(count)
     ]
     referrals = Referral.objects.bulk_create(
