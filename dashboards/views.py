@@ -359,7 +359,10 @@ def my_day_action(request, action, pk):
         "title": work_queue_actions.ACTIONS[action][1],
         "subject_name": getattr(subject, "name", None) or subject.person_name,
         "planned": planned,
+        "in_dialog": bool(request.htmx),
     }
+    if not request.htmx:  # without JavaScript: the form on a page of its own
+        return render(request, "dashboards/my_day_action.html", context)
     response = render(request, "dashboards/partials/my_day_action.html", context)
     if request.method == "POST":
         # Refused: the form (with what was typed) goes back into the dialog.
