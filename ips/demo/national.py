@@ -695,8 +695,7 @@ def seed(*, teams: int, stdout) -> str:
                 "created_at": "%(now)s",
                 "updated_at": "%(now)s",
             },
-            "FROM nat_part np JOIN nat_team nt ON nt.t = np.t "
-            "WHERE np.active AND mod(np.i, 4) = 0",
+            "FROM nat_part np JOIN nat_team nt ON nt.t = np.t WHERE np.active AND mod(np.i, 4) = 0",
         )
         step(
             "first meeting appointments",
