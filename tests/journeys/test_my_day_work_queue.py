@@ -73,9 +73,7 @@ def test_my_day_on_a_phone_from_alert_to_calendar(world, phone):
     page.get_by_label("Sted", exact=True).fill("Lagerhuset")
     page.get_by_role("button", name="Planlegg").click()
     expect(page.get_by_role("status").first).to_contain_text("Avtalen er planlagt.")
-    expect(page.locator("#appointments-heading + ul")).to_contain_text(
-        f"{tomorrow:%d.%m.%Y} 10:15"
-    )
+    expect(page.locator("#appointments-heading + ul")).to_contain_text(f"{tomorrow:%d.%m.%Y} 10:15")
     appointment = Appointment.objects.get(participant=person)
 
     # Its time passes (the browser can only act now): the meeting was an hour ago.
