@@ -72,6 +72,8 @@ def test_moving_and_cancelling_keep_history_and_the_row(world):
     assert [r.status for r in rows] == ["planned", "planned", "cancelled"]
     assert timezone.localtime(rows[0].starts_at).hour == 10
     assert timezone.localtime(rows[1].starts_at).hour == 13
+    # Each version names who made it.
+    assert {r.pgh_context.metadata.get("user") for r in rows} == {world.specialist.pk}
     with pytest.raises(ValidationError):
         services.appointment_cancel(appointment=appointment, by=world.specialist)
 
