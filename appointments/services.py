@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -26,11 +27,25 @@ from ips.history import acting_as
 from participants.models import Contact, Participant
 from participants.services import contact_log
 from referrals.models import Referral
-from referrals.services import referral_register_first_meeting
+from referrals.services import DuplicateParticipantError, referral_register_first_meeting
 
 PLACE_REQUIRED = _("Velg hvor dere skal møtes.")
 NOT_YET = _("Avtalen er ikke holdt ennå: tidspunktet har ikke passert.")
 NOT_PLANNED = _("Avtalen er allerede registrert eller avlyst.")
+ALREADY_PARTICIPANT = _(
+    "%(name)s er allerede deltaker i teamet. Registrer møtet som kontakt på deltakersiden."
+)
+
+
+def _first_meeting(*, referral: Referral, by: User, **meeting: Any) -> Participant:
+    """The referrals app's own service; a person who is already a participant of the team
+    becomes a field-free message (the first meeting cannot make them one twice)."""
+    try:
+        return referral_register_first_meeting(referral=referral, by=by, **meeting)
+    except DuplicateParticipantError as exc:
+        raise ValidationError(
+            ALREADY_PARTICIPANT % {"name": exc.participant.name}, code="already_participant"
+        ) from exc
 
 
 def _subject_team_id(
@@ -193,7 +208,7 @@ def appointment_hold(
             )
         elif locked.kind == Appointment.Kind.FIRST_MEETING:
             assert locked.referral is not None
-            participant = referral_register_first_meeting(
+            participant = _first_meeting(
                 referral=locked.referral,
                 meeting_date=day,
                 place=locked.place,
@@ -234,7 +249,7 @@ def first_meeting_register(
     """Register the first meeting (referrals' own service) and, in the same transaction, mark
     the referral's planned first meeting held, so it does not wait for registration twice."""
     with acting_as(by), transaction.atomic():
-        participant = referral_register_first_meeting(
+        participant = _first_meeting(
             referral=referral,
             meeting_date=meeting_date,
             place=place,

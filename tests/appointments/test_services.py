@@ -159,3 +159,23 @@ def test_calendar_feed_stores_only_a_hash_and_a_new_one_revokes_the_old(world):
     feed.refresh_from_db()
     assert feed.revoked_at is not None and second.revoked_at is None and token2 != token
     assert services.calendar_feed_revoke(by=world.specialist) == 1
+
+
+def test_a_first_meeting_for_someone_already_a_participant_is_refused_with_a_message(world):
+    existing = world.participant
+    referral = ReferralFactory(
+        team=world.team, source_organisation=world.nav, national_id=existing.national_id
+    )
+    referral = referral_assign(referral=referral, specialist=world.specialist, by=world.leader)
+    appointment = services.appointment_plan(
+        by=world.specialist,
+        kind=Appointment.Kind.FIRST_MEETING,
+        referral=referral,
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        place=Contact.Place.OFFICE,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.appointment_hold(appointment=appointment, by=world.specialist)
+    assert "Ola Deltaker er allerede deltaker i teamet" in " ".join(exc.value.messages)
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.PLANNED
