@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 
 from appointments.selectors import for_participant
+from ips.access import is_specialist
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def participant_appointments(context, participant):
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def plans_appointments(user) -> bool:
+    """Job specialists plan appointments (their own); other roles have none."""
+    return is_specialist(user)

@@ -111,3 +111,15 @@ def test_hold_from_the_participant_page(world, specialist_client):
     )
     assert response.status_code == 302 and response["Location"] == detail
     assert Contact.objects.filter(participant=world.participant, place=Contact.Place.HOME).exists()
+
+
+def test_plan_a_meeting_with_an_employer_from_its_page(world, specialist_client, leader_client):
+    page = reverse("employers:detail", kwargs={"pk": world.employer.pk})
+    link = f"{PLAN}?arbeidsgiver={world.employer.pk}"
+    assert link in specialist_client.get(page).content.decode()
+    assert link not in leader_client.get(page).content.decode()  # leaders plan no meetings
+    form = _form(today() + dt.timedelta(days=1))
+    del form["kind"]
+    assert specialist_client.post(link, form).status_code == 302
+    appointment = Appointment.objects.get(employer=world.employer)
+    assert appointment.kind == Appointment.Kind.EMPLOYER and appointment.participant is None
