@@ -1,9 +1,12 @@
+from __future__ import annotations
+
 import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.models import PeriodPreference
+from employers.models import Employer, EmployerContact
 from ips import periods
 from ips.dates import oslo_today
 from ips.forms import DateInput
@@ -132,3 +135,48 @@ class QuarterForm(forms.Form):
                 % {"first": FIRST_YEAR, "last": oslo_today().year}
             )
         return year
+
+
+class EmployerContactQuickForm(forms.Form):
+    """«Min dag»: a face-to-face employer contact on one person's behalf, in a few fields (the
+    full form is on the employer's page)."""
+
+    employer: forms.ModelChoiceField[Employer] = forms.ModelChoiceField(
+        label=_("Arbeidsgiver"),
+        queryset=None,
+        error_messages={
+            "required": _("Velg arbeidsgiveren."),
+            "invalid_choice": _("Velg en arbeidsgiver fra listen."),
+        },
+    )
+    contact_date = forms.DateField(
+        label=_("Dato"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Skriv inn datoen."),
+            "invalid": _("Skriv datoen som dd.mm.åååå."),
+        },
+    )
+    face_to_face = forms.BooleanField(label=_("Ansikt til ansikt"), required=False, initial=True)
+    purpose = forms.ChoiceField(
+        label=_("Formål"),
+        choices=EmployerContact.Purpose.choices,
+        initial=EmployerContact.Purpose.ON_BEHALF,
+    )
+    note = forms.CharField(
+        label=_("Notat"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, employers, **kwargs):
+        super().__init__(*args, **kwargs)
+        employer = self.fields["employer"]
+        assert isinstance(employer, forms.ModelChoiceField)
+        employer.queryset = employers
+        if not self.is_bound:
+            self.initial.setdefault("contact_date", oslo_today())
+
+    def clean_contact_date(self):
+        value = self.cleaned_data["contact_date"]
+        if value > oslo_today():
+            raise forms.ValidationError(_("Datoen kan ikke være frem i tid."), code="future")
+        return value

@@ -11,9 +11,11 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet
 
+from appointments.models import Appointment
+from appointments.selectors import appointments_for
 from dashboards import measures
 from deadlines.models import Alert
-from deadlines.selectors import alerts_for
+from deadlines.selectors import UNRESOLVED, alerts_for
 from ips.access import scope_for
 from ips.accounts.models import Membership, Team, User
 from participants.models import Goal, Participant
@@ -49,6 +51,54 @@ def my_open_alerts(*, user: Any, limit: int = 20) -> list[Alert]:
         .select_related("team")
         .order_by(F("due_date").asc(nulls_last=True), "first_breached_at", "id")[:limit]
     )
+
+
+def my_alert_counts(*, user: Any) -> list[Mapping[str, Any]]:
+    """The specialist's unresolved alerts counted per rule (the quick read atop «Min dag»)."""
+    return list(
+        alerts_for(user)
+        .filter(owner=user, state__in=UNRESOLVED)
+        .values("rule")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "rule")
+    )
+
+
+def my_new_referrals(*, user: Any, limit: int = 20) -> list[Referral]:
+    """Referrals assigned to the specialist whose first meeting is not yet registered, the
+    oldest first: each waits for «book first meeting» within a week of being received."""
+    return list(
+        referrals_for(user)
+        .filter(
+            assigned_specialist=user,
+            status=Referral.Status.ASSIGNED,
+            first_meeting_date__isnull=True,
+        )
+        .only("id", "person_name", "date_received", "status", "team_id")
+        .order_by("date_received", "id")[:limit]
+    )
+
+
+def my_planned_first_meetings(*, user: Any) -> dict[int, Appointment]:
+    """{referral id: the earliest planned first meeting} for the specialist's open referrals.
+    One query whatever the number of referrals."""
+    open_referrals = referrals_for(user).filter(
+        assigned_specialist=user, status__in=Referral.OPEN_STATUSES
+    )
+    found: dict[int, Appointment] = {}
+    for a in (
+        appointments_for(user)
+        .filter(
+            referral__in=open_referrals.values("pk"),
+            kind=Appointment.Kind.FIRST_MEETING,
+            status=Appointment.Status.PLANNED,
+        )
+        .only("id", "referral_id", "starts_at")
+        .order_by("starts_at", "id")
+    ):
+        if a.referral_id is not None:
+            found.setdefault(a.referral_id, a)
+    return found
 
 
 def my_participants_longest_without_contact(

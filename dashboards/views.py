@@ -3,29 +3,63 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
+from appointments import services as appointment_services
+from appointments.forms import AppointmentForm
+from appointments.models import Appointment
+from appointments.selectors import appointment_get_for_user
 from dashboards import charts, measures, quarterly, selectors
+from dashboards import work_queue as work_queue_actions
 from dashboards.csv_export import csv_response
 from dashboards.display import cells, figure, outcome_rows
-from dashboards.forms import PeriodForm, QuarterForm, default_choice, initial_from_choice
+from dashboards.forms import (
+    EmployerContactQuickForm,
+    PeriodForm,
+    QuarterForm,
+    default_choice,
+    initial_from_choice,
+)
 from dashboards.models import PeriodPreference
 from dashboards.services import period_preference_save
+from dashboards.work_queue import work_queue
 from deadlines.rules import rule_title
+from employers.selectors import employers_for
+from employers.services import employer_contact_log
 from fidelity.selectors import mentoring_counts_per_month
 from ips import periods
-from ips.access import is_leader, is_partner, is_specialist, require, teams_for
+from ips.access import (
+    can_edit_participant,
+    is_leader,
+    is_partner,
+    is_specialist,
+    is_staff_member,
+    require,
+    teams_for,
+)
 from ips.audit.models import AccessEvent
-from ips.audit.services import access_events_record_many
+from ips.audit.services import access_event_record, access_events_record_many
 from ips.dates import oslo_today
+from ips.forms import add_validation_error
+from participants import services as participant_services
+from participants.forms import ContactForm, PlanReviewForm
 from participants.models import Contact
+from participants.selectors import participant_get_for_user
+from referrals.forms import FirstMeetingForm
+from referrals.models import Referral
+from referrals.selectors import referral_get_for_user
 
 # --- Period picker -------------------------------------------------------------------------------
 
@@ -139,16 +173,33 @@ def _trend_csv_rows(team_name, trend, *, suppress, definitions_url) -> list[list
 # --- Job specialist: my day ------------------------------------------------------------------------
 
 
+def _queue_context(request, today) -> dict:
+    week = selectors.week_of(today)
+    queue = work_queue(user=request.user, today=today, week_end=week[1])
+    return {"queue": queue, "today": today, "week": week}
+
+
+def _log_queue(request, queue, participants=()) -> None:
+    """One access event per person shown (participants and referred people)."""
+    ids = queue.participant_ids() | {p.pk for p in participants}
+    access_events_record_many(
+        request=request,
+        what=AccessEvent.What.MY_DAY,
+        participant_ids=sorted(ids),
+        referral_ids=sorted(queue.referral_ids()),
+    )
+
+
 @require_GET
 @login_required
 def my_day(request):
     user = request.user
     require(is_specialist(user))
     today = oslo_today()
-    week = selectors.week_of(today)
+    context = _queue_context(request, today)
+    week = context["week"]
     month = selectors.month_of(today)
 
-    alerts = selectors.my_open_alerts(user=user)
     quiet = selectors.my_participants_longest_without_contact(user=user)
     goals = selectors.my_goals_due(user=user, week_end=week[1])
     employer_contacts = selectors.my_face_to_face_employer_contacts(user=user, week=week)
@@ -161,18 +212,14 @@ def my_day(request):
         g.overdue = g.target_date < today
 
     shown = {p.pk: p for p in quiet} | {g.plan.participant.pk: g.plan.participant for g in goals}
-    access_events_record_many(
-        request=request, what=AccessEvent.What.MY_DAY, participants=shown.values()
-    )
+    _log_queue(request, context["queue"], shown.values())
 
     return render(
         request,
         "dashboards/my_day.html",
         {
-            "today": today,
-            "week": week,
+            **context,
             "month": month,
-            "alerts": [(a, rule_title(a.rule)) for a in alerts],
             "quiet": quiet,
             "goals": goals,
             "employer_contacts": employer_contacts,
@@ -187,6 +234,166 @@ def my_day(request):
             "community_places": [Contact.Place(p).label for p in Contact.COMMUNITY_PLACES],
         },
     )
+
+
+def _queue_response(request, message: str) -> HttpResponse:
+    """After an action: the work queue as it is now (the alert it cleared is gone: alerts are
+    re-evaluated when the write commits), and the result said in the page's live region."""
+    context = _queue_context(request, oslo_today())
+    _log_queue(request, context["queue"])
+    html = render_to_string("dashboards/partials/work_queue.html", context, request=request)
+    html += render_to_string(
+        "dashboards/partials/my_day_status.html", {"message": message, "oob": True}, request=request
+    )
+    return trigger_client_event(HttpResponse(html), "myDayUpdated", after="settle")
+
+
+def _action_subject(request, action: str, pk):
+    """The participant or referral the action is about, in scope (404 outside it), with the
+    read or change in the access log."""
+    kind, _label = work_queue_actions.ACTIONS[action]
+    change = AccessEvent.Action.CHANGE if request.method == "POST" else AccessEvent.Action.VIEW
+    what = {
+        work_queue_actions.CONTACT: AccessEvent.What.CONTACT_LOG,
+        work_queue_actions.REVIEW: AccessEvent.What.ACTION_PLAN_REVIEW,
+        work_queue_actions.EMPLOYER_CONTACT: AccessEvent.What.EMPLOYER_CONTACT_FORM,
+        work_queue_actions.FIRST_MEETING: AccessEvent.What.REFERRAL_DETAIL,
+        work_queue_actions.BOOK: AccessEvent.What.APPOINTMENT,
+    }[action]
+    if kind == "participant":
+        participant = participant_get_for_user(user=request.user, pk=pk)
+        require(can_edit_participant(request.user, participant))
+        access_event_record(request=request, what=what, participant=participant, action=change)
+        return participant
+    referral = referral_get_for_user(user=request.user, pk=pk)
+    require(is_staff_member(request.user, referral.team_id))
+    access_event_record(request=request, what=what, referral=referral, action=change)
+    return referral
+
+
+def _action_form(request, action: str, subject, planned):
+    data = request.POST if request.method == "POST" else None
+    if action == work_queue_actions.CONTACT:
+        return ContactForm(data)
+    if action == work_queue_actions.REVIEW:
+        return PlanReviewForm(data)
+    if action == work_queue_actions.EMPLOYER_CONTACT:
+        employers = (
+            employers_for(request.user)
+            .filter(team_id=subject.team_id, archived_at__isnull=True)
+            .order_by("name")
+        )
+        return EmployerContactQuickForm(data, employers=employers)
+    if action == work_queue_actions.FIRST_MEETING:
+        initial = {}
+        if planned is not None and planned.starts_at <= timezone.now():
+            initial = {
+                "meeting_date": timezone.localdate(planned.starts_at),
+                "place": planned.place,
+                "duration_minutes": planned.duration_minutes,
+                "note": planned.note,
+            }
+        return FirstMeetingForm(data, referral=subject, initial=initial)
+    return AppointmentForm(data, kind=Appointment.Kind.FIRST_MEETING)
+
+
+def _action_save(request, action: str, subject, form) -> str:
+    by = request.user
+    data = form.cleaned_data
+    if action == work_queue_actions.CONTACT:
+        participant_services.contact_log(participant=subject, by=by, **data)
+        return _("Kontakten med %(name)s er registrert.") % {"name": subject.name}
+    if action == work_queue_actions.REVIEW:
+        participant_services.plan_review_record(participant=subject, by=by, **data)
+        return _("Gjennomgangen av planen til %(name)s er registrert.") % {"name": subject.name}
+    if action == work_queue_actions.EMPLOYER_CONTACT:
+        employer_contact_log(
+            employer=data["employer"],
+            by=by,
+            contact_date=data["contact_date"],
+            purpose=data["purpose"],
+            face_to_face=data["face_to_face"],
+            participants=[subject],
+            note=data["note"],
+        )
+        return _("Arbeidsgiverkontakten for %(name)s er registrert.") % {"name": subject.name}
+    if action == work_queue_actions.FIRST_MEETING:
+        appointment_services.first_meeting_register(referral=subject, by=by, **data)
+        return _("Første møte med %(name)s er registrert.") % {"name": subject.person_name}
+    appointment = appointment_services.appointment_plan(
+        by=by, kind=Appointment.Kind.FIRST_MEETING, referral=subject, **form.service_arguments()
+    )
+    return _("Første møte med %(name)s er planlagt %(when)s.") % {
+        "name": subject.person_name,
+        "when": timezone.localtime(appointment.starts_at).strftime("%d.%m.%Y %H:%M"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_day_action(request, action, pk):
+    """The one action that clears an alert, in a dialog on «Min dag»: GET the form, POST it.
+    A saved action answers with the refreshed work queue; a refused one with the form again,
+    with what was typed."""
+    require(is_specialist(request.user))
+    if action not in work_queue_actions.ACTIONS:
+        raise Http404
+    subject = _action_subject(request, action, pk)
+    planned = None
+    if isinstance(subject, Referral):
+        planned = selectors.my_planned_first_meetings(user=request.user).get(subject.pk)
+    form = _action_form(request, action, subject, planned)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = _action_save(request, action, subject, form)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("dashboards:my_day")
+            return _queue_response(request, message)
+    context = {
+        "form": form,
+        "action": action,
+        "action_url": reverse("dashboards:my_day_action", kwargs={"action": action, "pk": pk}),
+        "title": work_queue_actions.ACTIONS[action][1],
+        "subject_name": getattr(subject, "name", None) or subject.person_name,
+        "planned": planned,
+        "in_dialog": bool(request.htmx),
+    }
+    if not request.htmx:  # without JavaScript: the form on a page of its own
+        return render(request, "dashboards/my_day_action.html", context)
+    response = render(request, "dashboards/partials/my_day_action.html", context)
+    if request.method == "POST":
+        # Refused: the form (with what was typed) goes back into the dialog.
+        response = reswap(retarget(response, "#myday-dialog-body"), "innerHTML")
+    return response
+
+
+@login_required
+@require_POST
+def my_day_hold(request, pk):
+    """One tap: the appointment took place, and becomes the logged contact or first meeting."""
+    require(is_specialist(request.user))
+    appointment = appointment_get_for_user(user=request.user, pk=pk)
+    access_event_record(
+        request=request,
+        what=AccessEvent.What.APPOINTMENT,
+        participant=appointment.participant,
+        referral=appointment.referral,
+        action=AccessEvent.Action.CHANGE,
+    )
+    try:
+        appointment_services.appointment_hold(appointment=appointment, by=request.user)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+    else:
+        message = _("Møtet er registrert som holdt.")
+    if not request.htmx:
+        messages.info(request, message)
+        return redirect("dashboards:my_day")
+    return _queue_response(request, message)
 
 
 # --- IPS leader: the team --------------------------------------------------------------------------

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "participants",
     "employers",
     "fidelity",
+    "appointments",
 ]
 
 MIDDLEWARE = [

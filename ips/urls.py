@@ -22,6 +22,7 @@ urlpatterns = [
     path("kvalitet/", include("fidelity.urls")),
     path("varsler/", include("deadlines.urls")),
     path("oversikt/", include("dashboards.urls")),
+    path("avtaler/", include("appointments.urls")),
     path("tilgangslogg/", include("ips.audit.urls")),
     path("sok/", include("reports.urls")),
 ]

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appointments.selectors import timeline_rows as appointment_rows
 from deadlines.models import Alert
 from deadlines.rules import rule_title
 from employers.models import EmployerContactParticipant
@@ -60,7 +61,7 @@ TIMELINE_PAGE = 100
 def participant_timeline(*, participant: Participant, pages: int = 1) -> tuple[list, bool]:
     """Everything that happened with the person, newest first: referral, contacts, plan
     reviews, goals, profile updates, employer contacts on their behalf, jobs, education, status
-    changes and alerts. Each source is one query limited to the newest `limit` rows, so the
+    changes, alerts and appointments. Each source is one query limited to the newest `limit` rows, so the
     query count does not grow with the record; returns (items, has_more)."""
     limit = TIMELINE_PAGE * max(1, min(pages, 20))
     items: list[TimelineItem] = []
@@ -244,6 +245,30 @@ def participant_timeline(*, participant: Participant, pages: int = 1) -> tuple[l
                 a.first_breached_at,
                 detail=a.get_state_display(),
                 obj=a,
+            )
+        )
+
+    for ap in appointment_rows(participant_id=pid, limit=limit):
+        items.append(
+            TimelineItem(
+                "appointment",
+                str(
+                    _("%(kind)s (%(status)s)")
+                    % {"kind": ap.get_kind_display(), "status": ap.get_status_display().lower()}
+                ),
+                _aware_date(ap.starts_at),
+                ap.starts_at,
+                detail=", ".join(
+                    str(x)
+                    for x in (
+                        timezone.localtime(ap.starts_at).strftime("%H:%M"),
+                        ap.get_place_display() if ap.place else ap.get_mode_display(),
+                        ap.location,
+                        ap.employer.name if ap.employer else "",
+                    )
+                    if x
+                ),
+                obj=ap,
             )
         )
 

@@ -36,6 +36,8 @@ class AccessWhat(models.TextChoices):
     REFERRAL_DETAIL = "referral_detail", _("Henvisning med helseopplysninger")
     ALERT_LIST = "alert_list", _("Varselliste")
     MY_DAY = "my_day", _("Min dag")
+    APPOINTMENT = "appointment", _("Avtale")
+    CALENDAR_FEED = "calendar_feed", _("Kalender på telefonen (iCalendar)")
     PARTNER_REFERRALS = "partner_referrals", _("Samarbeid: status for egne henvisninger")
     PARTNER_EXPORT = "partner_export", _("Samarbeid: eksport av egne henvisninger")
     FIDELITY_SAMPLE = "fidelity_sample", _("Utvalg til kvalitetsmåling")

@@ -53,6 +53,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from appointments.models import Appointment
 from employers.models import Employer, EmployerContact
 from fidelity.models import ItemScore, Review, ReviewEvent, Scale
 from fidelity.scale_loader import scales_ensure_loaded
@@ -95,6 +96,7 @@ BULK_MODELS = (
     Employer,
     EmployerContact,
     Job,
+    Appointment,
     Review,
     ItemScore,
 )
@@ -668,6 +670,55 @@ def seed(*, teams: int, stdout) -> str:
             "JOIN nat_user lead ON lead.t = nt.t AND lead.s = 0 "
             "CROSS JOIN generate_series(1, 2) e WHERE e = 1 OR r.status = 'assigned'",
         )
+        # Appointments: a quarter of the active participants have a meeting planned between
+        # two days ago (not yet registered) and a week ahead; each assigned referral has its
+        # first meeting booked for tomorrow.
+        step(
+            "appointments",
+            Appointment,
+            {
+                "team_id": "nt.id",
+                "owner_id": "np.job_specialist_id",
+                "kind": "'participant'",
+                "participant_id": "np.id",
+                "starts_at": (
+                    "(%(today)s::date + (mod(np.i, 10) - 2) + time '09:00' "
+                    "+ mod(np.i, 7) * interval '1 hour') AT TIME ZONE 'Europe/Oslo'"
+                ),
+                "duration_minutes": "60",
+                "mode": "'face_to_face'",
+                "place": "(ARRAY['community', 'workplace', 'home', 'office'])[1 + mod(np.i, 4)]",
+                "location": "''",
+                "with_whom": "''",
+                "note": "''",
+                "status": "'planned'",
+                "created_at": "%(now)s",
+                "updated_at": "%(now)s",
+            },
+            "FROM nat_part np JOIN nat_team nt ON nt.t = np.t WHERE np.active AND mod(np.i, 4) = 0",
+        )
+        step(
+            "first meeting appointments",
+            Appointment,
+            {
+                "team_id": "r.team_id",
+                "owner_id": "r.assigned_specialist_id",
+                "kind": "'first_meeting'",
+                "referral_id": "r.id",
+                "starts_at": "(%(today)s::date + 1 + time '10:00') AT TIME ZONE 'Europe/Oslo'",
+                "duration_minutes": "60",
+                "mode": "'face_to_face'",
+                "place": "'office'",
+                "location": "''",
+                "with_whom": "''",
+                "note": "''",
+                "status": "'planned'",
+                "created_at": "%(now)s",
+                "updated_at": "%(now)s",
+            },
+            "FROM referrals_referral r JOIN nat_team nt ON nt.id = r.team_id "
+            "WHERE r.status = 'assigned'",
+        )
         _seed_fidelity_reviews(step, cursor, params)
         _set_user_triggers(cursor, enabled=True)
     with connection.cursor() as cursor:
@@ -684,6 +735,7 @@ def seed(*, teams: int, stdout) -> str:
         f"{counts['memberships'] - teams:,} specialists, {counts['participants']:,} participants "
         f"({active:,} active), {counts['contacts']:,} contacts, "
         f"{counts['employer contacts']:,} employer contacts, {counts['jobs']:,} jobs, "
+        f"{counts['appointments'] + counts['first meeting appointments']:,} appointments, "
         f"{counts['fidelity reviews']:,} fidelity reviews "
         f"({counts['fidelity item scores']:,} item scores), "
         f"{counts['partner memberships']:,} partner users and {auditors:,} "

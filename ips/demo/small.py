@@ -6,7 +6,9 @@ import datetime as dt
 import random
 
 from django.conf import settings
+from django.utils import timezone
 
+from appointments.models import Appointment
 from deadlines.engine import scan
 from employers.models import Employer, EmployerContact, EmployerContactPerson, JobOpening
 from ips.accounts.models import Membership, Organisation, Team, User
@@ -370,6 +372,36 @@ def _seed() -> None:
                 created_by=specialists[team_key][0],
             )
             opening.matched_participants.set(seekers[k : k + 1])
+    # Appointments of the week for each specialist: one an hour ago, not yet registered; one
+    # later today; two later in the week (the last with an employer).
+    for team_key, team in teams.items():
+        for specialist in specialists[team_key]:
+            people = list(
+                Participant.objects.filter(
+                    job_specialist=specialist, status__in=Participant.ACTIVE_STATUSES
+                ).order_by("id")[:3]
+            )
+            now = timezone.now()
+            for k, person in enumerate(people):
+                Appointment.objects.create(
+                    team=team,
+                    owner=specialist,
+                    kind=Appointment.Kind.PARTICIPANT,
+                    participant=person,
+                    starts_at=now + dt.timedelta(hours=(-1, 3, 50)[k]),
+                    duration_minutes=60,
+                    place=(Contact.Place.COMMUNITY, Contact.Place.WORKPLACE, Contact.Place.HOME)[k],
+                    location=("Kafé Løkka", "", "")[k],
+                )
+            Appointment.objects.create(
+                team=team,
+                owner=specialist,
+                kind=Appointment.Kind.EMPLOYER,
+                employer=employers[team_key][0],
+                starts_at=now + dt.timedelta(days=2),
+                duration_minutes=45,
+                place=Contact.Place.WORKPLACE,
+            )
     # Fidelity: one review per team (DPS: external review of last half-year, final; ARA: the
     # leader's self-assessment of the current half-year, being scored).
     _seed_fidelity_reviews(teams, users, today, rng)

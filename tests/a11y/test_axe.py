@@ -39,6 +39,12 @@ PAGES = {
     "referral_detail": ("referrals:detail", "leder", lambda w: {"pk": w.referral.pk}),
     "alert_list": ("deadlines:alert_list", "spesialist", None),
     "my_day": ("dashboards:my_day", "spesialist", None),
+    "calendar": ("appointments:calendar", "spesialist", None),
+    "my_day_action": (
+        "dashboards:my_day_action",
+        "spesialist",
+        lambda w: {"action": "kontakt", "pk": w.participant.pk},
+    ),
     "team_dashboard": ("dashboards:team", "leder", None),
     "partner_dashboard": ("dashboards:partner", "partner", None),
     "employer_list": ("employers:list", "spesialist", None),

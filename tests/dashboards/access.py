@@ -1,4 +1,4 @@
-from tests.access_matrix import Expect, login_required
+from tests.access_matrix import Expect, login_required, post_only
 
 
 def _only(*roles_ok: str, ok: int = 200) -> Expect:
@@ -33,4 +33,20 @@ EXPECTATIONS = {
     ),
     "dashboards:partner": _only("partner"),
     "dashboards:partner_export": _with_query(_only("partner"), "?table=referrals"),
+}
+
+EXPECTATIONS |= {
+    # The work queue's actions: the team's specialists only (another team's: not found).
+    "dashboards:my_day_action": Expect(
+        statuses=login_required(
+            specialist=200,
+            teammate=200,
+            other_specialist=404,
+            leader=403,
+            partner=403,
+            auditor=403,
+        ),
+        kwargs=lambda world: {"action": "kontakt", "pk": world.participant.pk},
+    ),
+    "dashboards:my_day_hold": post_only(kwargs=lambda world: {"pk": 1}),
 }

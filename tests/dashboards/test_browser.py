@@ -50,7 +50,7 @@ def test_each_role_sees_its_dashboard_with_the_hand_computed_figures(world, page
     browser_login(page, "spesialist")
     page.goto("/oversikt/min-dag/")
     assert page.get_by_role("heading", name="Min dag").is_visible()
-    assert page.get_by_text("Ingen kontakt på 30 dager").is_visible()
+    assert page.get_by_text("Ingen kontakt på 30 dager", exact=True).is_visible()
     assert page.locator('[data-figure="employer-contacts"]').inner_text() == "3 / 6"
     assert page.locator('[data-figure="community-share"]').inner_text() == "75 %"
     # Active participants, the one never contacted first.

@@ -99,7 +99,7 @@ def _queries(client, url) -> int:
 @pytest.mark.parametrize(
     ("role", "url_name", "query", "pinned"),
     [
-        ("specialist", "dashboards:my_day", "", 13),
+        ("specialist", "dashboards:my_day", "", 20),
         # 27: one of them counts the field-mentoring log per specialist and month (fidelity).
         ("leader", "dashboards:team", "?kind=quarter&year=2025&quarter=2", 27),
         ("leader", "dashboards:quarterly", "?year=2025&quarter=2", 36),
@@ -151,3 +151,92 @@ def test_partner_dashboard_query_count_does_not_grow_with_the_number_of_teams(wo
         "IPS Ullevål",
     ]
     assert one_team == len(ctx.captured_queries) == 26, (one_team, len(ctx.captured_queries))
+
+
+def _my_day_with(world, count: int, offset: int) -> None:
+    """`count` more open alerts about the specialist's participants and referrals, and `count`
+    more planned appointments: passed, later today and later this week."""
+    from appointments.models import Appointment
+
+    people = [
+        ParticipantFactory.create(
+            team=world.team, job_specialist=world.specialist, name=f"Kø {offset + i}"
+        )
+        for i in range(count)
+    ]
+    referrals = Referral.objects.bulk_create(
+        Referral(
+            team=world.team,
+            person_name=f"Ny {offset + i}",
+            national_id=valid_national_id(60_000 + offset + i),
+            referral_date=today() - dt.timedelta(days=10),
+            date_received=today() - dt.timedelta(days=9),
+            source_organisation=world.nav,
+            status=Referral.Status.ASSIGNED,
+            assigned_specialist=world.specialist,
+        )
+        for i in range(count)
+    )
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                rule="no_contact_30_days" if i % 2 else "plan_review_due",
+                severity=Alert.Severity.BREACH,
+                subject_kind=Alert.SubjectKind.PARTICIPANT,
+                subject_id=p.pk,
+                team=world.team,
+                owner=world.specialist,
+                first_breached_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
+            )
+            for i, p in enumerate(people)
+        ]
+        + [
+            Alert(
+                rule="first_meeting_overdue",
+                severity=Alert.Severity.BREACH,
+                subject_kind=Alert.SubjectKind.REFERRAL,
+                subject_id=r.pk,
+                team=world.team,
+                owner=world.specialist,
+                first_breached_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
+            )
+            for r in referrals
+        ]
+    )
+    from django.utils import timezone
+
+    now = timezone.now()
+    Appointment.objects.bulk_create(
+        [
+            Appointment(
+                team=world.team,
+                owner=world.specialist,
+                kind=Appointment.Kind.PARTICIPANT,
+                participant=p,
+                starts_at=now + dt.timedelta(minutes=(i % 3 - 1) * 30),
+                place="community",
+            )
+            for i, p in enumerate(people)
+        ]
+        + [
+            Appointment(
+                team=world.team,
+                owner=world.specialist,
+                kind=Appointment.Kind.FIRST_MEETING,
+                referral=r,
+                starts_at=now + dt.timedelta(days=1),
+                place="office",
+            )
+            for r in referrals
+        ]
+    )
+
+
+def test_my_day_query_count_is_the_same_with_5_and_50_appointments_and_alerts(world):
+    client = world.client_for("specialist")
+    url = reverse("dashboards:my_day")
+    _my_day_with(world, 5, offset=0)
+    small = _queries(client, url)
+    _my_day_with(world, 45, offset=5)
+    large = _queries(client, url)
+    assert small == large == 20, (small, large)

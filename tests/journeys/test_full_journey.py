@@ -240,10 +240,10 @@ def specialist_registers_the_job(page, employer_name: str) -> None:
 def specialist_follows_up_the_job_start(page) -> None:
     _nav(page, "Min dag")
     alerts = page.locator("section", has=page.get_by_role("heading", name="Åpne varsler"))
-    # "Min dag" words the rule its own way; the alert list says "Ingen oppfølging etter jobbstart".
+    # Each alert in «Min dag»'s work queue is a list item naming the person.
     expect(
-        alerts.get_by_role("row").filter(has_text="Ingen oppfølging etter jobbstart")
-    ).to_have_count(1)
+        alerts.get_by_role("listitem").filter(has_text="Ingen oppfølging etter jobbstart")
+    ).to_contain_text(PERSON)
     row = page.get_by_role("row").filter(has_text=PERSON)
     expect(row).to_contain_text("I arbeid")
     expect(row).to_contain_text(_shown(CV_SESSION))

@@ -89,7 +89,13 @@ EXPECTATIONS = {
     # page sends them back to the referral).
     "referrals:merge": Expect(
         statuses=login_required(
-            specialist=403, teammate=403, leader=302, other_specialist=404, partner=403, auditor=404
+            specialist=403,
+            teammate=403,
+            leader=302,
+            other_specialist=404,
+            partner=403,
+            auditor=404,
+            coordinator=404,
         ),
         kwargs=_referral,
     ),
