@@ -22,7 +22,7 @@ def _appointment(world) -> dict:
 
 
 def _only(*roles_ok: str) -> Expect:
-    others = {"specialist", "teammate", "other_specialist", "leader", "partner", "auditor"}
+    others = {"specialist", "teammate", "other_specialist", "leader", "partner", "auditor", "coordinator"}
     return Expect(statuses=login_required(**{r: (200 if r in roles_ok else 403) for r in others}))
 
 
@@ -31,7 +31,13 @@ EXPECTATIONS = {
     # one, see tests/appointments/test_views.py.
     "appointments:plan": Expect(
         statuses=login_required(
-            specialist=404, teammate=404, other_specialist=404, leader=403, partner=403, auditor=403
+            specialist=404,
+            teammate=404,
+            other_specialist=404,
+            leader=403,
+            partner=403,
+            auditor=403,
+            coordinator=403,
         )
     ),
     # Moving or cancelling: the team's staff (the leader too); outside the team it does not exist.
@@ -48,6 +54,7 @@ EXPECTATIONS = {
             "leader": 404,
             "partner": 404,
             "auditor": 404,
+            "coordinator": 404,
         },
         kwargs=lambda world: {"token": "not-a-valid-token"},
         public=True,

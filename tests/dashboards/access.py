@@ -45,6 +45,7 @@ EXPECTATIONS |= {
             leader=403,
             partner=403,
             auditor=403,
+            coordinator=403,
         ),
         kwargs=lambda world: {"action": "kontakt", "pk": world.participant.pk},
     ),
