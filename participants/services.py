@@ -5,6 +5,8 @@ naming the actor `by`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
@@ -21,8 +23,8 @@ from ips.accounts.models import User
 from ips.audit.subject import participant_anonymise
 from ips.changes import Subject, announce
 from ips.dates import oslo_today
-from ips.forms import StaleObjectError
-from ips.history import acting_as, history_of
+from ips.history import acting_as
+from ips.merge import Conflict, three_way_merge
 from participants import selectors
 from participants.models import (
     ActionPlan,
@@ -33,6 +35,7 @@ from participants.models import (
     Participant,
     ParticipantStatusEvent,
     PlanReview,
+    ProfileSectionFill,
     SupportPerson,
     VocationalProfile,
     WorkHistoryEntry,
@@ -45,7 +48,16 @@ END_BEFORE_START = _("Sluttdato kan ikke være før startdato.")
 PROFILE_FIELDS = tuple(
     f.name
     for f in VocationalProfile._meta.concrete_fields
-    if f.name not in {"id", "participant", "version", "created_at", "updated_at", "updated_by"}
+    if f.name
+    not in {
+        "id",
+        "participant",
+        "version",
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "previous_answers",
+    }
 )
 
 
@@ -186,66 +198,68 @@ def contact_update(*, contact: Contact, by: User, **fields: Unpack[ContactChange
 # --- Vocational profile ------------------------------------------------------------------------
 
 
-def _comparable(value: object) -> object:
-    if isinstance(value, list):
-        return sorted(value)
-    if isinstance(value, Decimal):
-        return value.normalize()
-    return value
+@dataclass
+class SectionSave:
+    """What a section save did: the fields written, the fields left as someone else saved them,
+    and the fields both changed differently (nothing written for those)."""
+
+    profile: VocationalProfile | None
+    applied: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
 
 
-def _changed_since(profile: VocationalProfile, version: int) -> list[str]:
-    """Fields that differ between the version the user loaded and the stored one, read from the
-    profile's change history."""
-    old: object | None
-    if version == 0:
-        old = VocationalProfile(participant_id=profile.participant_id)
-    else:
-        old = history_of(profile).filter(version=version).order_by("-pgh_id").first()
-    if old is None:
-        return list(PROFILE_FIELDS)
-    return [
-        name
-        for name in PROFILE_FIELDS
-        if _comparable(getattr(old, name)) != _comparable(getattr(profile, name))
-    ]
-
-
-def profile_save(
-    *, participant: Participant, by: User, version: int, data: dict[str, Any]
-) -> VocationalProfile:
-    """Save the vocational profile from a form loaded at `version` (0 when no profile existed).
-
-    Optimistic locking: when someone saved in between, raise StaleObjectError with the fields
-    that changed; the caller shows them and lets the person decide. Never a silent overwrite.
-    """
-    unknown = set(data) - set(PROFILE_FIELDS)
+def profile_section_save(
+    *,
+    participant: Participant,
+    by: User,
+    section: str,
+    base: Mapping[str, Any],
+    data: Mapping[str, Any],
+) -> SectionSave:
+    """Save one section of the vocational profile from a form that started at `base` (the
+    values the page showed; ips.merge). A three-way merge per field: the user's own changes are
+    applied on top of what is stored now, fields someone else changed meanwhile are kept, and
+    fields both changed differently come back as conflicts, unsaved. Passing only some of the
+    section's fields (a conflict page) merges only those. The section's «utfylt av / dato» is
+    set from `by` whenever something is written."""
+    spec = selectors.PROFILE_SECTION_BY_KEY.get(section)
+    if spec is None or spec.related:
+        raise ValueError(f"not an editable profile section: {section!r}")
+    unknown = set(data) - set(spec.fields)
     if unknown:
-        raise TypeError(f"not profile fields: {sorted(unknown)}")
+        raise TypeError(f"not fields of section {section}: {sorted(unknown)}")
     with acting_as(by), transaction.atomic():
         profile = (
             VocationalProfile.objects.select_for_update().filter(participant=participant).first()
         )
-        stored_version = profile.version if profile else 0
-        if stored_version != version:
-            # No profile but a version: the form was not loaded from this record (every field
-            # is then "changed"), never an AttributeError.
-            raise StaleObjectError(
-                _changed_since(profile, version) if profile else list(PROFILE_FIELDS)
-            )
-        if profile is None:
-            profile = VocationalProfile(participant=participant, version=1)
-        else:
-            profile.version += 1
-        for name, value in data.items():
-            setattr(profile, name, value)
-        profile.updated_by = by
-        _save(profile)
-    return profile
+        current = selectors.profile_field_values(profile, data)
+        merge = three_way_merge(base=base, current=current, mine=data)
+        if merge.apply:
+            if profile is None:
+                profile = VocationalProfile(participant=participant)
+            else:
+                profile.version += 1
+            for name, value in merge.apply.items():
+                setattr(profile, name, value)
+            profile.updated_by = by
+            _save(profile)
+            _record_section_fill(profile, section, by)
+    return SectionSave(
+        profile=profile, applied=list(merge.apply), kept=merge.kept, conflicts=merge.conflicts
+    )
 
 
-def _profile_for(participant: Participant) -> VocationalProfile:
-    profile, _created = VocationalProfile.objects.get_or_create(participant=participant)
+def _record_section_fill(profile: VocationalProfile, section: str, by: User) -> None:
+    ProfileSectionFill.objects.update_or_create(
+        profile=profile, section=section, defaults={"filled_by": by, "filled_at": timezone.now()}
+    )
+
+
+def _profile_for(participant: Participant, *, by: User) -> VocationalProfile:
+    profile, _created = VocationalProfile.objects.get_or_create(
+        participant=participant, defaults={"updated_by": by}
+    )
     return profile
 
 
@@ -267,7 +281,7 @@ def work_history_add(
         raise ValidationError({"end_date": END_BEFORE_START})
     with acting_as(by), transaction.atomic():
         entry = WorkHistoryEntry(
-            profile=_profile_for(participant),
+            profile=_profile_for(participant, by=by),
             title=title,
             employer_name=employer_name,
             start_date=start_date,
@@ -279,6 +293,7 @@ def work_history_add(
             disliked=disliked,
         )
         _save(entry)
+        _record_section_fill(entry.profile, "work_history", by)
     return entry
 
 
@@ -289,15 +304,20 @@ def support_person_add(
     name: str,
     relation: str = "",
     contact_frequency: str = "",
+    thoughts_on_work: str = "",
+    how_they_can_help: str = "",
 ) -> SupportPerson:
     with acting_as(by), transaction.atomic():
         person = SupportPerson(
-            profile=_profile_for(participant),
+            profile=_profile_for(participant, by=by),
             name=name,
             relation=relation,
             contact_frequency=contact_frequency,
+            thoughts_on_work=thoughts_on_work,
+            how_they_can_help=how_they_can_help,
         )
         _save(person)
+        _record_section_fill(person.profile, "support_network", by)
     return person
 
 
@@ -349,6 +369,7 @@ def plan_save(
         plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         plan.overall_goal = overall_goal
         plan.job_search_start_date = job_search_start_date
+        plan.filled_by, plan.filled_at = by, timezone.now()
         _save(plan)
         _record_plan_completed(plan)
     return plan
@@ -386,8 +407,14 @@ def goal_add(
             achieved_date=achieved_date,
         )
         _save(goal)
+        _plan_filled(goal.plan, by)
         _record_plan_completed(goal.plan)
     return goal
+
+
+def _plan_filled(plan: ActionPlan, by: User) -> None:
+    """A goal saved is the plan filled in: «utfylt av / dato» follows it."""
+    ActionPlan.objects.filter(pk=plan.pk).update(filled_by=by, filled_at=timezone.now())
 
 
 def goal_update(*, goal: Goal, by: User, **fields: Unpack[GoalChanges]) -> Goal:
@@ -400,6 +427,7 @@ def goal_update(*, goal: Goal, by: User, **fields: Unpack[GoalChanges]) -> Goal:
         for name, value in fields.items():
             setattr(goal, name, value)
         _save(goal)
+        _plan_filled(goal.plan, by)
         _record_plan_completed(goal.plan)
     return goal
 

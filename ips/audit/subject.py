@@ -140,13 +140,16 @@ def participant_export_pdf(participant) -> bytes:
 
 def _scrub_values(model, pk) -> dict:
     """New values for the personal fields of one row: names and national ids replaced, phone
-    numbers and free text cleared. Dates, statuses, choices, numbers and links are kept."""
+    numbers and free text (also free text kept as JSON) cleared. Dates, statuses, choices, numbers and links are kept."""
     values = {}
     for field in model._meta.concrete_fields:
         key = (model._meta.app_label, model._meta.model_name, field.name)
         if key in KEPT_TEXT or field.choices or field.is_relation:
             continue
-        if isinstance(field, models.TextField):
+        if isinstance(field, models.JSONField) and field.blank:
+            # Free text kept as JSON (a profile's earlier answers, a plan review's snapshot).
+            values[field.attname] = field.get_default()
+        elif isinstance(field, models.TextField):
             values[field.attname] = "" if field.blank else ANONYMOUS_NAME
         elif isinstance(field, models.CharField):
             if field.name == "national_id":
