@@ -173,8 +173,11 @@ class ConflictForm(forms.Form):
             self.initial["token"] = signing.dumps(payload, salt=SALT + ".conflict", compress=True)
             pairs = {k: (c.current, c.mine) for k, c in conflicts.items()}
         else:
-            payload = self._payload()
-            pairs = {k: (payload["base"][k], v) for k, v in payload["mine"].items()}
+            try:
+                payload = self._payload()
+            except BadSnapshot:  # base() says so to the caller; no fields to show
+                payload = {"base": {}, "mine": {}}
+            pairs = {k: (payload["base"].get(k), v) for k, v in payload["mine"].items()}
         for name, (current, mine) in pairs.items():
             self.fields[f"resolve_{name}"] = forms.ChoiceField(
                 label=labels.get(name, name),
