@@ -324,8 +324,12 @@ def support_person_add(
 # --- Action plan ---------------------------------------------------------------------------------
 
 
-def _plan_for(participant: Participant) -> ActionPlan:
-    plan, _created = ActionPlan.objects.get_or_create(participant=participant)
+def _plan_for(participant: Participant, *, by: User) -> ActionPlan:
+    """The person's plan; one created here (by a first goal) is filled in by `by`. After that
+    «utfylt av / dato» follows saves of the plan itself (plan_save), not of each goal."""
+    plan, _created = ActionPlan.objects.get_or_create(
+        participant=participant, defaults={"filled_by": by, "filled_at": timezone.now()}
+    )
     return plan
 
 
@@ -365,7 +369,7 @@ def plan_save(
 ) -> ActionPlan:
     _not_in_future("job_search_start_date", job_search_start_date)
     with acting_as(by), transaction.atomic():
-        plan = _plan_for(participant)
+        plan = _plan_for(participant, by=by)
         plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         plan.overall_goal = overall_goal
         plan.job_search_start_date = job_search_start_date
@@ -399,7 +403,7 @@ def goal_add(
     _not_in_future("achieved_date", achieved_date)
     with acting_as(by), transaction.atomic():
         goal = Goal(
-            plan=_plan_for(participant),
+            plan=_plan_for(participant, by=by),
             description=description,
             activities=activities,
             responsible=responsible,
@@ -407,14 +411,8 @@ def goal_add(
             achieved_date=achieved_date,
         )
         _save(goal)
-        _plan_filled(goal.plan, by)
         _record_plan_completed(goal.plan)
     return goal
-
-
-def _plan_filled(plan: ActionPlan, by: User) -> None:
-    """A goal saved is the plan filled in: «utfylt av / dato» follows it."""
-    ActionPlan.objects.filter(pk=plan.pk).update(filled_by=by, filled_at=timezone.now())
 
 
 def goal_update(*, goal: Goal, by: User, **fields: Unpack[GoalChanges]) -> Goal:
@@ -427,7 +425,6 @@ def goal_update(*, goal: Goal, by: User, **fields: Unpack[GoalChanges]) -> Goal:
         for name, value in fields.items():
             setattr(goal, name, value)
         _save(goal)
-        _plan_filled(goal.plan, by)
         _record_plan_completed(goal.plan)
     return goal
 
@@ -466,7 +463,7 @@ def plan_review_record(
     so the version that was reviewed stays readable after later edits."""
     _not_in_future("reviewed_on", reviewed_on)
     with acting_as(by), transaction.atomic():
-        plan = ActionPlan.objects.select_for_update().get(pk=_plan_for(participant).pk)
+        plan = ActionPlan.objects.select_for_update().get(pk=_plan_for(participant, by=by).pk)
         review = PlanReview(
             plan=plan,
             reviewed_on=reviewed_on,

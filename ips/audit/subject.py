@@ -116,17 +116,23 @@ def participant_export_json(participant) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
+def _shown(value):
+    """A value for the export PDF: a choice by its label, free text kept as JSON (a profile's
+    earlier answers) as its texts."""
+    if isinstance(value, dict):
+        if set(value) == {"value", "label"}:
+            return value["label"]
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return value
+
+
 def participant_export_pdf(participant) -> bytes:
     from ips.pdf import render_pdf
 
     data = participant_export_data(participant)
     for section in data["sections"]:
         section["table_rows"] = [
-            [
-                (section["fields"][k], v["label"] if isinstance(v, dict) else v)
-                for k, v in row.items()
-                if v not in (None, "")
-            ]
+            [(section["fields"][k], _shown(v)) for k, v in row.items() if v not in (None, "", {})]
             for row in section["rows"]
         ]
     return render_pdf(

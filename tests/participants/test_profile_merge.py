@@ -16,7 +16,7 @@ def _open(client, world, section):
     html = client.get(reverse("participants:profile", kwargs={"pk": world.participant.pk}))
     html = html.content.decode()
     form = re.search(
-        rf'<form method="post" action="[^"]*/del/{section}/".*?</form>', html, re.DOTALL
+        rf'<form method="post" action="[^"]*/del/{section}/[^"]*".*?</form>', html, re.DOTALL
     )
     assert form, f"no form for {section}"
     data = {}

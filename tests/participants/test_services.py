@@ -194,12 +194,13 @@ def test_unchanged_section_save_writes_nothing_and_creates_no_profile(world):
 
 
 def test_plan_records_who_filled_it_in(world):
-    services.plan_save(participant=world.participant, by=world.teammate, overall_goal="Jobb")
-    plan = ActionPlan.objects.get(participant=world.participant)
-    assert plan.filled_by == world.teammate and plan.filled_at is not None
+    # A first goal creates the plan, filled in by whoever added it.
     services.goal_add(participant=world.participant, by=world.specialist, description="CV")
+    plan = ActionPlan.objects.get(participant=world.participant)
+    assert plan.filled_by == world.specialist and plan.filled_at is not None
+    services.plan_save(participant=world.participant, by=world.teammate, overall_goal="Jobb")
     plan.refresh_from_db()
-    assert plan.filled_by == world.specialist
+    assert plan.filled_by == world.teammate
 
 
 def test_work_history_refuses_end_before_start(world):

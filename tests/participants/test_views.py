@@ -19,6 +19,7 @@ from tests.factories import (
     ContactFactory,
     EducationEpisodeFactory,
     EmployerContactFactory,
+    EmployerFactory,
     GoalFactory,
     JobFactory,
     ParticipantFactory,
@@ -431,3 +432,34 @@ def test_other_team_cannot_post_a_contact(world):
     response = world.client_for("other_specialist").post(url, {"duration_minutes": "30"})
     assert response.status_code == 404
     assert not Contact.objects.exists()
+
+
+def test_action_plan_page_and_pdf_show_who_filled_it_in_and_the_employers_contacted(
+    world, specialist_client
+):
+    p = world.participant
+    services.plan_save(participant=p, by=world.teammate, overall_goal="Fast jobb i butikk")
+    first = today() - dt.timedelta(days=20)
+    for day in (first, today() - dt.timedelta(days=2)):
+        ec = EmployerContactFactory(
+            team=world.team, employer=world.employer, job_specialist=world.specialist,
+            contact_date=day,
+        )
+        EmployerContactParticipant.objects.create(employer_contact=ec, participant=p)
+    # A contact on someone else's behalf is not this person's.
+    other = EmployerContactFactory(
+        employer=EmployerFactory(team=world.team, name="Annen Arbeidsgiver AS"),
+        job_specialist=world.specialist,
+    )
+    EmployerContactParticipant.objects.create(
+        employer_contact=other, participant=world.other_participant
+    )
+    html = specialist_client.get(reverse("participants:plan", kwargs={"pk": p.pk})).content
+    html = html.decode()
+    assert f"Utfylt av Kåre Kollega, {today().strftime('%d.%m.%Y')}" in html
+    assert world.employer.name in html and first.strftime("%d.%m.%Y") in html
+    assert other.employer.name not in html
+    pdf = specialist_client.get(reverse("participants:plan_pdf", kwargs={"pk": p.pk})).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Kåre Kollega" in text and "Arbeidsgivere kontaktet" in text
+    assert world.employer.name in text and first.strftime("%d.%m.%Y") in text
