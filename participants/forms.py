@@ -255,7 +255,7 @@ def _profile_formfield(db_field, **kwargs):
 
 
 def profile_section_form(section: ProfileSection) -> type[ProfileSectionForm]:
-    return forms.modelform_factory(
+    return forms.modelform_factory(  # type: ignore[return-value]  # a ProfileSectionForm
         VocationalProfile,
         form=ProfileSectionForm,
         fields=section.fields,
@@ -478,7 +478,5 @@ class StatusForm(forms.Form):
 
 def profile_values_from_snapshot(values: dict) -> dict:
     """Profile field values back from their normalised form (ips.merge), as Python values."""
-    return {
-        name: VocationalProfile._meta.get_field(name).to_python(value)
-        for name, value in values.items()
-    }
+    fields = {f.name: f for f in VocationalProfile._meta.concrete_fields}
+    return {name: fields[name].to_python(value) for name, value in values.items()}

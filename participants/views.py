@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import DecimalField
+from django.db.models import DecimalField, Field
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -360,7 +360,9 @@ def profile(request, pk):
 
 
 def _profile_label(name: str) -> str:
-    return str(VocationalProfile._meta.get_field(name).verbose_name)
+    field = VocationalProfile._meta.get_field(name)
+    assert isinstance(field, Field)  # profile questions are concrete fields
+    return str(field.verbose_name)
 
 
 @login_required
@@ -458,7 +460,7 @@ def _profile_saved(request, participant, spec, result):
 
 
 def _conflict_labels(spec) -> dict[str, str]:
-    return {n: PROFILE_QUESTIONS.get(n, _profile_label(n)) for n in spec.fields}
+    return {n: str(PROFILE_QUESTIONS.get(n, _profile_label(n))) for n in spec.fields}
 
 
 def _display_value(name: str, value) -> str:

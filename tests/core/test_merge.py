@@ -67,7 +67,9 @@ def test_values_compare_by_meaning_through_the_snapshot(stored, snapshot):
     assert normalise(stored) == snapshot
     assert snapshot_loads(snapshot_dumps({"v": stored})) == {"v": snapshot}
     assert not three_way_merge(
-        base=snapshot_loads(snapshot_dumps({"v": stored})), current={"v": stored}, mine={"v": stored}
+        base=snapshot_loads(snapshot_dumps({"v": stored})),
+        current={"v": stored},
+        mine={"v": stored},
     ).changed
 
 
@@ -118,7 +120,9 @@ def test_conflict_form_round_trip_returns_only_the_fields_resolved_mine():
     assert posted.is_valid(), posted.errors
     assert posted.base() == {"a": "Kokk", "b": "Buss"}
     assert posted.chosen_mine() == {"a": "Snekker"}
-    missing = ConflictForm({"token": token, "resolve_a": "mine"}, labels={}, display=lambda n, v: str(v))
+    missing = ConflictForm(
+        {"token": token, "resolve_a": "mine"}, labels={}, display=lambda n, v: str(v)
+    )
     assert not missing.is_valid() and "resolve_b" in missing.errors
     with pytest.raises(BadSnapshot):
         ConflictForm({"token": "x"}, labels={}, display=lambda n, v: str(v)).base()

@@ -2,7 +2,6 @@
 each from a page opened before the other saved (issue 16): the second sees only the question
 both changed, chooses, and nothing the first person saved is reverted."""
 
-
 import pytest
 from playwright.sync_api import expect
 

@@ -26,7 +26,9 @@ def _open(client, world, section):
         r'<textarea name="([^"]+)"[^>]*>\s*(.*?)</textarea>', form[0], re.DOTALL
     ):
         data[name] = value.strip()
-    for name, value in re.findall(r'<input type="text" name="([^"]+)"[^>]*value="([^"]*)"', form[0]):
+    for name, value in re.findall(
+        r'<input type="text" name="([^"]+)"[^>]*value="([^"]*)"', form[0]
+    ):
         data[name] = value
     data.pop("csrfmiddlewaretoken", None)
     return data
@@ -106,7 +108,10 @@ def test_conflict_page_needs_a_choice_and_keeping_the_stored_value_changes_nothi
     assert unresolved.status_code == 200
     assert "Velg hvilken verdi som skal gjelde." in unresolved.content.decode()
     kept = _save(
-        first, world, "education", {"education-token": token, "education-resolve_last_school": "keep"}
+        first,
+        world,
+        "education",
+        {"education-token": token, "education-resolve_last_school": "keep"},
     )
     assert kept.status_code == 302
     assert (_profile(world).last_school, _profile(world).highest_education) == ("Elvebakken", "VG2")

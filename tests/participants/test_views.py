@@ -292,9 +292,7 @@ def _section_url(world, section):
 def _base_token(client, world, section):
     """The snapshot a section's form carries, as the page renders it now."""
     html = client.get(reverse("participants:profile", kwargs={"pk": world.participant.pk}))
-    match = re.search(
-        rf'name="{section}-merge_base" value="([^"]+)"', html.content.decode()
-    )
+    match = re.search(rf'name="{section}-merge_base" value="([^"]+)"', html.content.decode())
     assert match, f"no form for section {section}"
     return match.group(1)
 
@@ -442,7 +440,9 @@ def test_action_plan_page_and_pdf_show_who_filled_it_in_and_the_employers_contac
     first = today() - dt.timedelta(days=20)
     for day in (first, today() - dt.timedelta(days=2)):
         ec = EmployerContactFactory(
-            team=world.team, employer=world.employer, job_specialist=world.specialist,
+            team=world.team,
+            employer=world.employer,
+            job_specialist=world.specialist,
             contact_date=day,
         )
         EmployerContactParticipant.objects.create(employer_contact=ec, participant=p)
