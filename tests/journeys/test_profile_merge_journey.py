@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from participants.models import VocationalProfile
+from tests.a11y.test_axe import blocking_violations
 from tests.conftest import _new_context, _new_page, browser_login, screenshot
 
 PHONE = {"width": 360, "height": 740}
@@ -46,6 +47,7 @@ def test_two_specialists_on_phones_merge_their_profile_edits(world, browser, liv
         conflict = siri.locator("#konflikt-goals")
         expect(conflict).to_be_visible()
         _fits(siri)
+        assert blocking_violations(siri) == []
         screenshot(siri, "profile-merge-360-conflict")
         choice = siri.get_by_label("Bruk det du skrev: «Snekker»")
         expect(siri.get_by_label("Behold det som er lagret nå: «Kokk»")).to_be_visible()
@@ -65,6 +67,14 @@ def test_two_specialists_on_phones_merge_their_profile_edits(world, browser, liv
             siri.locator("#del-goals").get_by_label("Hva slags jobb vil du gjerne ha akkurat nå?")
         ).to_have_value("Oppvask")
         screenshot(siri, "profile-merge-360-saved")
+        assert blocking_violations(siri) == []
+        # Every aria-describedby on the page points at something that exists.
+        dangling = siri.evaluate(
+            """() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>
+                el.getAttribute('aria-describedby').split(/\\s+/).filter(
+                    id => id && !document.getElementById(id)))"""
+        )
+        assert dangling == []
     finally:
         siri_context.close()
         kare_context.close()
