@@ -44,22 +44,6 @@ from participants.models import (
 FUTURE_DATE = _("Datoen kan ikke være frem i tid.")
 END_BEFORE_START = _("Sluttdato kan ikke være før startdato.")
 
-# Fields of the vocational profile that the profile form edits (everything but bookkeeping).
-PROFILE_FIELDS = tuple(
-    f.name
-    for f in VocationalProfile._meta.concrete_fields
-    if f.name
-    not in {
-        "id",
-        "participant",
-        "version",
-        "created_at",
-        "updated_at",
-        "updated_by",
-        "previous_answers",
-    }
-)
-
 
 def _save(obj: Model) -> None:
     """full_clean, then save inside a savepoint so a constraint the clean could not see (a race)
