@@ -12,6 +12,8 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -370,3 +372,32 @@ def weekly_view(*, user: Any, team: Team) -> WeeklyView:
         openings=openings,
         totals=totals,
     )
+
+
+# --- On a participant's behalf ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmployerContacted:
+    employer_id: int
+    name: str
+    first_contacted: dt.date
+    last_contacted: dt.date
+    contacts: int
+
+
+def employers_contacted_for(*, user: Any, participant: Participant) -> list[EmployerContacted]:
+    """The action plan's «arbeidsgivere kontaktet»: employers the team contacted on the person's
+    behalf (employer log lines naming them), with the first and latest date, first contacted
+    first. One query; only registers the user may see."""
+    rows = (
+        employer_contacts_for(user)
+        .filter(participants=participant)
+        .values("employer_id", "employer__name")
+        .annotate(first=Min("contact_date"), last=Max("contact_date"), n=Count("id"))
+        .order_by("first", "employer__name", "employer_id")
+    )
+    return [
+        EmployerContacted(r["employer_id"], r["employer__name"], r["first"], r["last"], r["n"])
+        for r in rows
+    ]

@@ -14,14 +14,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class StaleObjectError(Exception):
-    """Raised by a service when a record changed since the user's form was loaded."""
-
-    def __init__(self, changed_fields: list[str]):
-        super().__init__(", ".join(changed_fields))
-        self.changed_fields = changed_fields
-
-
 def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's ValidationError onto a bound form: each message on its field where the form has
     that field, every other message (model-wide, or on a field the form does not show) as a

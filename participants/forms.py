@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ips.dates import oslo_today
 from ips.forms import DateInput
+from ips.merge import MergeFormMixin, snapshot_dumps
 from ips.validators import normalise_phone, phone_display
 from participants.models import (
     ActionPlan,
@@ -21,7 +22,7 @@ from participants.models import (
     VocationalProfile,
     WorkHistoryEntry,
 )
-from participants.services import PROFILE_FIELDS
+from participants.selectors import ProfileSection
 
 FUTURE_DATE = _("Datoen kan ikke være frem i tid.")
 NUMBER = _("Skriv et tall, for eksempel 37,5.")
@@ -29,11 +30,6 @@ NUMBER = _("Skriv et tall, for eksempel 37,5.")
 
 def _textarea(rows: int = 2) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-def _is_text_field(name: str) -> bool:
-    field = VocationalProfile._meta.get_field(name)
-    return isinstance(field, models.Field) and isinstance(field.formfield(), forms.CharField)
 
 
 def _no_future(form: forms.Form, name: str):
@@ -152,63 +148,163 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
-class ProfileForm(forms.ModelForm):
-    """Every field optional. `version` is the profile version the page was loaded from."""
+# The kit asks its questions to the person; the form does too (the stored field keeps a short
+# name for lists and history). Only fields whose label differs from the model's are here.
+PROFILE_QUESTIONS = {
+    "sources": _("Hvor kommer opplysningene fra?"),
+    "dream_job": _("Drømmejobb: hva slags arbeid har du alltid ønsket deg?"),
+    "job_wanted_now": _("Hva slags jobb vil du gjerne ha akkurat nå?"),
+    "last_school": _("Hvilken skole gikk du på sist?"),
+    "highest_education": _("Hva er den høyeste utdanningen du har fullført?"),
+    "early_warning_signs": _("Hva er de første tegnene på at symptomene blusser opp?"),
+    "bad_day_signs": _("Hvordan kan jeg se at du har en dårlig dag eller føler deg utilpass?"),
+    "coping_strategies": _("Hva gjør du for å få det bedre?"),
+    "medication": _("Hvilke medikamenter tar du?"),
+    "medication_timing": _("Når tar du dem?"),
+    "physical_health": _("Hvordan vurderer du selv den fysiske helsen din?"),
+    "limitations": _("Har du fysiske begrensninger som kan ha betydning for arbeidet?"),
+    "days_per_week": _("Hvor mange dager i uken kunne du tenke deg å jobbe (høyst)?"),
+    "hours_per_day": _("Hvor mange timer per dag (høyst)?"),
+    "has_place_to_wash": _("Har du et sted du kan bade eller dusje?"),
+    "has_work_clothes": _("Har du klærne du trenger på jobben?"),
+    "social_skills_rating": _("Hvor godt kommer du ut av det med andre?"),
+    "job_seeking_experience": _("Hvordan har du lett etter arbeid tidligere?"),
+    "skills": _("Hvilken kompetanse har du fått på jobb og på skole?"),
+    "abilities": _("Hva slags arbeid er du særlig flink til?"),
+    "interests": _("Hva liker du særlig å gjøre?"),
+    "daily_routine": _("Hvordan ser en vanlig dag ut for deg?"),
+    "work_appeal": _("Hva ved arbeid appellerer til deg?"),
+    "work_dislikes": _("Hva liker du ikke ved arbeid?"),
+    "return_worries": _("Er det noe du er bekymret for når det gjelder å komme tilbake i arbeid?"),
+    "work_hopes": _("Hva tror du arbeid vil gi deg personlig, økonomisk og sosialt?"),
+    "past_absence": _("Hvordan var fraværet ditt i jobbene du har hatt?"),
+    "stressors": _("Hvilke situasjoner og oppgaver stresset deg?"),
+    "housing": _("Hvor bor du?"),
+    "lives_with": _("Hvem bor du sammen med?"),
+    "transport": _("Hvordan vil du komme deg til jobben?"),
+    "has_used_substances": _("Har du noen gang brukt ulovlige stoffer eller alkohol?"),
+    "close_ones_worried_about_substances": _(
+        "Har personer som står deg nær, vært bekymret for rusbruken din?"
+    ),
+    "has_been_arrested": _("Har du noen gang blitt arrestert?"),
+    "willing_to_disclose": _(
+        "Er du villig til å fortelle mulige arbeidsgivere om den psykiske lidelsen din?"
+    ),
+    "income_sources": _("Hvor kommer inntektene dine fra, og hvilken støtte får du fra NAV?"),
+    "income_notes": _("Merknader om inntekt og støtte fra NAV"),
+    "manages_own_money": _("Styrer du pengene dine selv?"),
+    "knows_earnings_effect": _(
+        "Vet du hvordan arbeidsinntekt vil påvirke andre inntekter og støtten fra NAV?"
+    ),
+    "benefits_counselling_received": _("Har du snakket med en rådgiver om stønadsordninger?"),
+    "benefits_counselling_wanted": _("Hvis ikke: kunne du tenke deg å gjøre det?"),
+}
+PROFILE_HELP = {
+    "days_per_week": _("Fra 0 til 7."),
+    "hours_per_day": _("For eksempel 4 eller 7,5."),
+}
+NOT_ANSWERED = _("Ikke svart")
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    sources = forms.MultipleChoiceField(
-        label=_("Kilder brukt"),
-        choices=VocationalProfile.Source.choices,
-        widget=forms.CheckboxSelectMultiple,
+
+def _yes_no_field(label) -> forms.NullBooleanField:
+    """A yes/no question; «ikke svart» (None) until the person has answered."""
+    return forms.NullBooleanField(
+        label=label,
         required=False,
+        widget=forms.RadioSelect(
+            choices=[("True", _("Ja")), ("False", _("Nei")), ("", NOT_ANSWERED)]
+        ),
     )
-    income_sources = forms.MultipleChoiceField(
-        label=_("Inntektskilder og ytelser fra NAV"),
-        choices=VocationalProfile.Benefit.choices,
-        widget=forms.CheckboxSelectMultiple,
+
+
+def _rating_field(label) -> forms.TypedChoiceField:
+    """The kit's four steps, best first as on the kit's form."""
+    steps = [(str(v), str(lbl)) for v, lbl in reversed(VocationalProfile.Rating.choices)]
+    return forms.TypedChoiceField(
+        label=label,
         required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[*steps, ("", NOT_ANSWERED)],
+        widget=forms.RadioSelect,
     )
-    days_per_week = forms.IntegerField(
-        label=_("Dager per uke (maks)"),
-        min_value=0,
-        max_value=7,
-        required=False,
-        error_messages={"max_value": _("En uke har sju dager.")},
-    )
-    hours_per_day = forms.DecimalField(
-        label=_("Timer per dag (maks)"),
-        min_value=0,
-        max_value=24,
-        max_digits=4,
-        decimal_places=1,
-        required=False,
-        localize=True,
-        error_messages={"invalid": NUMBER},
-    )
+
+
+class ProfileSectionForm(MergeFormMixin, forms.ModelForm):
+    """One section of the vocational profile (participants.selectors.PROFILE_SECTIONS). Every
+    field optional. It carries the values it was shown with (ips.merge), so a save from a
+    stale page merges instead of overwriting. Built per section by `profile_section_form`."""
 
     class Meta:
         model = VocationalProfile
-        fields = PROFILE_FIELDS
-        widgets = {
-            name: _textarea(2)
-            for name in PROFILE_FIELDS
-            if _is_text_field(name) and name not in ("sources", "income_sources")
-        }
+        fields: tuple[str, ...] = ()
 
     def __init__(self, *args, show_health: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not show_health:
             for name in VocationalProfile.HEALTH_FIELDS:
                 self.fields.pop(name, None)
-        yes_no = [("unknown", _("Ikke avklart")), ("true", _("Ja")), ("false", _("Nei"))]
-        for name in (
-            "manages_own_money",
-            "knows_earnings_effect",
-            "benefits_counselling_received",
-            "benefits_counselling_wanted",
-        ):
-            self.fields[name].widget = forms.NullBooleanSelect()
-            self.fields[name].widget.choices = yes_no
+        for name, field in self.fields.items():
+            if name in PROFILE_QUESTIONS:
+                field.label = PROFILE_QUESTIONS[name]
+            if name in PROFILE_HELP:
+                field.help_text = PROFILE_HELP[name]
+        # Unbound: start from the stored values (a new profile: the fields' defaults).
+        if not self.is_bound and self.BASE_FIELD not in self.initial:
+            self.initial[self.BASE_FIELD] = snapshot_dumps(
+                {n: getattr(self.instance, n) for n in self.fields if n != self.BASE_FIELD}
+            )
+
+
+def _profile_formfield(db_field, **kwargs):
+    name = db_field.name
+    if name in ("sources", "income_sources"):
+        choices = (
+            VocationalProfile.Source.choices
+            if name == "sources"
+            else VocationalProfile.Benefit.choices
+        )
+        return forms.MultipleChoiceField(
+            label=db_field.verbose_name,
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+    if name == "days_per_week":
+        return forms.IntegerField(
+            label=db_field.verbose_name,
+            min_value=0,
+            max_value=7,
+            required=False,
+            error_messages={"max_value": _("En uke har sju dager.")},
+        )
+    if name == "hours_per_day":
+        return forms.DecimalField(
+            label=db_field.verbose_name,
+            min_value=0,
+            max_value=24,
+            max_digits=4,
+            decimal_places=1,
+            required=False,
+            localize=True,
+            error_messages={"invalid": NUMBER},
+        )
+    if isinstance(db_field, models.BooleanField):
+        return _yes_no_field(db_field.verbose_name)
+    if name in ("physical_health", "social_skills_rating"):
+        return _rating_field(db_field.verbose_name)
+    if isinstance(db_field, models.TextField):
+        return db_field.formfield(widget=_textarea(2), **kwargs)
+    return db_field.formfield(**kwargs)
+
+
+def profile_section_form(section: ProfileSection) -> type[ProfileSectionForm]:
+    return forms.modelform_factory(  # type: ignore[return-value]  # a ProfileSectionForm
+        VocationalProfile,
+        form=ProfileSectionForm,
+        fields=section.fields,
+        formfield_callback=_profile_formfield,
+    )
 
 
 class WorkHistoryForm(forms.ModelForm):
@@ -256,7 +352,14 @@ class WorkHistoryForm(forms.ModelForm):
 class SupportPersonForm(forms.ModelForm):
     class Meta:
         model = SupportPerson
-        fields = ("name", "relation", "contact_frequency")
+        fields = ("name", "relation", "contact_frequency", "thoughts_on_work", "how_they_can_help")
+        labels = {
+            "name": _("Person du bruker tid sammen med"),
+            "contact_frequency": _("Hvor ofte dere ses eller snakker sammen"),
+            "thoughts_on_work": _("Hvilke tanker har personen om arbeid?"),
+            "how_they_can_help": _("Hvordan kan personen hjelpe deg med arbeidsmålene dine?"),
+        }
+        widgets = {"thoughts_on_work": _textarea(2), "how_they_can_help": _textarea(2)}
 
 
 class PlanForm(forms.ModelForm):
@@ -415,3 +518,9 @@ class EducationEndForm(forms.ModelForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Ny status"), choices=Participant.Status.choices)
     note = forms.CharField(label=_("Merknad"), required=False, widget=_textarea(2))
+
+
+def profile_values_from_snapshot(values: dict) -> dict:
+    """Profile field values back from their normalised form (ips.merge), as Python values."""
+    fields = {f.name: f for f in VocationalProfile._meta.concrete_fields}
+    return {name: fields[name].to_python(value) for name, value in values.items()}

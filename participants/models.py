@@ -230,10 +230,13 @@ class VocationalProfile(models.Model):
         FORMER_EMPLOYERS = "former_employers", _("Tidligere arbeidsgivere (med samtykke)")
 
     class Rating(models.IntegerChoices):
+        """The kit's four steps, for physical health and for social skills (stored 1-4 from
+        worst to best; the form lists them best first, as the kit does)."""
+
         POOR = 1, _("Dårlig")
-        FAIR = 2, _("Middels")
+        ACCEPTABLE = 2, _("Akseptabel")
         GOOD = 3, _("God")
-        VERY_GOOD = 4, _("Svært god")
+        EXCELLENT = 4, _("Utmerket")
 
     class Benefit(models.TextChoices):
         AAP = "aap", _("Arbeidsavklaringspenger (AAP)")
@@ -255,38 +258,75 @@ class VocationalProfile(models.Model):
         blank=True,
         verbose_name=_("kilder"),
     )
+    # The kit's questions, section by section (participants/selectors.py PROFILE_SECTIONS).
+    # Yes/no questions are nullable booleans: None is "not answered yet".
     # Work goals
     dream_job = models.TextField(_("drømmejobb"), blank=True)
     job_wanted_now = models.TextField(_("ønsket jobb nå"), blank=True)
     # Education
-    education = models.TextField(_("utdanning og kurs"), blank=True)
+    last_school = models.CharField(_("siste skole"), max_length=200, blank=True)
+    highest_education = models.CharField(
+        _("høyeste fullførte utdanning"), max_length=200, blank=True
+    )
     # Current situation (health: own team only)
     diagnosis = models.TextField(_("diagnose"), blank=True)
-    early_warning_signs = models.TextField(_("tidlige varseltegn"), blank=True)
+    early_warning_signs = models.TextField(
+        _("første tegn på at symptomene blusser opp"), blank=True
+    )
+    bad_day_signs = models.TextField(_("tegn på en dårlig dag"), blank=True)
     coping_strategies = models.TextField(_("mestringsstrategier"), blank=True)
-    medication = models.TextField(_("medisiner og tidspunkt"), blank=True)
+    medication = models.TextField(_("medikamenter"), blank=True)
+    medication_timing = models.TextField(_("når medikamentene tas"), blank=True)
     physical_health = models.PositiveSmallIntegerField(
         _("fysisk helse"), choices=Rating.choices, null=True, blank=True
     )
-    limitations = models.TextField(_("begrensninger"), blank=True)
+    limitations = models.TextField(_("fysiske begrensninger"), blank=True)
     days_per_week = models.PositiveSmallIntegerField(_("dager per uke"), null=True, blank=True)
     hours_per_day = models.DecimalField(
         _("timer per dag"), max_digits=4, decimal_places=1, null=True, blank=True
     )
-    # Functioning at work
-    hygiene_and_clothing = models.TextField(_("hygiene og påkledning"), blank=True)
-    social_skills = models.TextField(_("sosiale ferdigheter"), blank=True)
+    # Personal hygiene, social skills
+    has_place_to_wash = models.BooleanField(
+        _("har et sted å bade eller dusje"), null=True, blank=True
+    )
+    has_work_clothes = models.BooleanField(
+        _("har klærne som trengs på jobb"), null=True, blank=True
+    )
+    social_skills_rating = models.PositiveSmallIntegerField(
+        _("hvor godt personen kommer ut av det med andre"),
+        choices=Rating.choices,
+        null=True,
+        blank=True,
+    )
+    # Work skills
     job_seeking_experience = models.TextField(_("erfaring med jobbsøking"), blank=True)
-    skills = models.TextField(_("ferdigheter"), blank=True)
-    abilities = models.TextField(_("evner og styrker"), blank=True)
-    interests_and_routine = models.TextField(_("interesser og døgnrytme"), blank=True)
-    motivation_and_worries = models.TextField(_("motivasjon og bekymringer"), blank=True)
-    work_habits = models.TextField(_("arbeidsvaner"), blank=True)
-    housing = models.TextField(_("bosituasjon"), blank=True)
-    transport = models.TextField(_("transport"), blank=True)
-    substance_use = models.TextField(_("rusbruk"), blank=True)
-    criminal_record = models.TextField(_("rulleblad"), blank=True)
-    disclosure = models.TextField(_("åpenhet om helse overfor arbeidsgiver"), blank=True)
+    skills = models.TextField(_("yrkeskompetanse"), blank=True)
+    abilities = models.TextField(_("evner"), blank=True)
+    interests = models.TextField(_("interesser"), blank=True)
+    daily_routine = models.TextField(_("en typisk dag"), blank=True)
+    work_appeal = models.TextField(_("det som appellerer ved arbeid"), blank=True)
+    work_dislikes = models.TextField(_("det personen ikke liker ved arbeid"), blank=True)
+    return_worries = models.TextField(_("bekymringer for å komme tilbake i arbeid"), blank=True)
+    work_hopes = models.TextField(
+        _("hva arbeid kan gi personlig, økonomisk og sosialt"), blank=True
+    )
+    past_absence = models.TextField(_("fravær i tidligere jobber"), blank=True)
+    stressors = models.TextField(_("situasjoner og oppgaver som stresser"), blank=True)
+    # Housing and transport
+    housing = models.TextField(_("hvor personen bor"), blank=True)
+    lives_with = models.CharField(_("bor sammen med"), max_length=200, blank=True)
+    transport = models.TextField(_("transport til jobb"), blank=True)
+    # Substance use, criminal record, disclosure (yes/no, as the kit asks)
+    has_used_substances = models.BooleanField(
+        _("har brukt ulovlige stoffer eller alkohol"), null=True, blank=True
+    )
+    close_ones_worried_about_substances = models.BooleanField(
+        _("personer som står nær har vært bekymret for rusbruk"), null=True, blank=True
+    )
+    has_been_arrested = models.BooleanField(_("har blitt arrestert"), null=True, blank=True)
+    willing_to_disclose = models.BooleanField(
+        _("villig til å fortelle arbeidsgivere om sykdommen"), null=True, blank=True
+    )
     # Income and benefits
     income_sources = ArrayField(
         models.CharField(max_length=20, choices=Benefit.choices),
@@ -294,33 +334,45 @@ class VocationalProfile(models.Model):
         blank=True,
         verbose_name=_("inntektskilder og ytelser"),
     )
-    income_notes = models.TextField(_("merknader om inntekt"), blank=True)
+    income_notes = models.TextField(_("merknader om inntekt og støtte fra NAV"), blank=True)
     manages_own_money = models.BooleanField(_("styrer egen økonomi"), null=True, blank=True)
     knows_earnings_effect = models.BooleanField(
         _("vet hvordan lønn påvirker ytelser"), null=True, blank=True
     )
     benefits_counselling_received = models.BooleanField(
-        _("har fått veiledning om ytelser"), null=True, blank=True
+        _("har snakket med en rådgiver om ytelser"), null=True, blank=True
     )
     benefits_counselling_wanted = models.BooleanField(
-        _("ønsker veiledning om ytelser"), null=True, blank=True
+        _("ønsker å snakke med en rådgiver om ytelser"), null=True, blank=True
     )
+    # Answers given as free text before the profile followed the kit's questions
+    # (migration 0007): old field name -> text, shown read-only under the questions that
+    # replaced it. Never edited; anonymisation clears it.
+    previous_answers = models.JSONField(_("tidligere fritekst"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Health details: shown to the participant's own team only (ips.access.can_see_health).
+    # The earlier free text may hold any of them, so it counts as health as a whole; the page
+    # shows its non-health entries (PREVIOUS_HEALTH_KEYS aside) to everyone who sees the profile.
     HEALTH_FIELDS = (
         "diagnosis",
         "early_warning_signs",
+        "bad_day_signs",
         "coping_strategies",
         "medication",
+        "medication_timing",
         "physical_health",
         "limitations",
-        "substance_use",
-        "criminal_record",
+        "has_used_substances",
+        "close_ones_worried_about_substances",
+        "has_been_arrested",
+        "previous_answers",
     )
+    PREVIOUS_HEALTH_KEYS = ("medication", "substance_use", "criminal_record")
 
     class Meta:
         verbose_name = _("yrkesprofil")
@@ -375,9 +427,32 @@ class SupportPerson(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(_("relasjon"), max_length=100, blank=True)
     contact_frequency = models.CharField(_("hvor ofte"), max_length=100, blank=True)
+    thoughts_on_work = models.TextField(_("tanker om arbeid"), blank=True)
+    how_they_can_help = models.TextField(_("hvordan de kan hjelpe med arbeidsmålene"), blank=True)
 
     class Meta:
         ordering = ["id"]
+
+
+class ProfileSectionFill(models.Model):
+    """«Utfylt av / dato» for one section of a profile: who last saved something in it, and
+    when. Set by the services from their actor, never typed."""
+
+    profile = models.ForeignKey(
+        VocationalProfile, on_delete=models.PROTECT, related_name="section_fills"
+    )
+    section = models.CharField(max_length=40)
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "section"], name="profile_section_fill_unique"
+            )
+        ]
 
 
 # --- Individual action plan (individuell handlingsplan) -----------------------------------------------
@@ -392,6 +467,17 @@ class ActionPlan(models.Model):
     job_search_start_date = models.DateField(_("jobbsøk startet"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # «Utfylt av / dato»: the last person to save the plan or one of its goals (set by the
+    # services from their actor).
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("utfylt av"),
+    )
+    filled_at = models.DateTimeField(_("utfylt dato"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("handlingsplan")

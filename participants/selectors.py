@@ -32,6 +32,7 @@ from participants.models import (
     Goal,
     Participant,
     ParticipantQuerySet,
+    ProfileSectionFill,
     VocationalProfile,
     community_contact,
     in_person_contact,
@@ -282,46 +283,98 @@ def contact_details_for(*, user: Any, participant: Participant) -> ContactDetail
 
 @dataclass(frozen=True)
 class ProfileSection:
+    """One part of the kit's vocational profile form, saved on its own (a form each)."""
+
     key: str
     title: str | Promise  # a lazy translation
     fields: tuple[str, ...] = ()
     related: str = ""  # a related list (work history, support network) fills the section
+    # Free-text answers from before the kit's questions (VocationalProfile.previous_answers)
+    # that this section's questions replaced: shown read-only under them.
+    previous: tuple[str, ...] = ()
+    counted: bool = True  # counts toward "how complete is the profile"
 
 
 PROFILE_SECTIONS = (
+    ProfileSection("sources", _("Kilder"), ("sources",), counted=False),
     ProfileSection("goals", _("Arbeidsmål"), ("dream_job", "job_wanted_now")),
-    ProfileSection("education", _("Utdanning"), ("education",)),
+    ProfileSection(
+        "education", _("Utdanning"), ("last_school", "highest_education"), previous=("education",)
+    ),
     ProfileSection("work_history", _("Arbeidserfaring"), related="work_history"),
     ProfileSection(
-        "current_situation",
-        _("Nåværende situasjon og helse"),
-        (
-            "diagnosis",
-            "early_warning_signs",
-            "coping_strategies",
-            "medication",
-            "physical_health",
-            "limitations",
-        ),
+        "health",
+        _("Diagnose og symptomer"),
+        ("diagnosis", "early_warning_signs", "bad_day_signs", "coping_strategies"),
     ),
-    ProfileSection("stamina", _("Utholdenhet"), ("days_per_week", "hours_per_day")),
-    ProfileSection("hygiene", _("Hygiene og påkledning"), ("hygiene_and_clothing",)),
-    ProfileSection("social", _("Sosiale ferdigheter"), ("social_skills",)),
-    ProfileSection("job_seeking", _("Erfaring med jobbsøking"), ("job_seeking_experience",)),
-    ProfileSection("skills", _("Ferdigheter"), ("skills",)),
-    ProfileSection("abilities", _("Evner og styrker"), ("abilities",)),
-    ProfileSection("interests", _("Interesser og døgnrytme"), ("interests_and_routine",)),
-    ProfileSection("motivation", _("Motivasjon og bekymringer"), ("motivation_and_worries",)),
-    ProfileSection("work_habits", _("Arbeidsvaner"), ("work_habits",)),
+    ProfileSection(
+        "medication",
+        _("Medisinering"),
+        ("medication", "medication_timing"),
+        previous=("medication",),
+    ),
+    ProfileSection(
+        "physical",
+        _("Fysisk helse og utholdenhet"),
+        ("physical_health", "limitations", "days_per_week", "hours_per_day"),
+    ),
+    ProfileSection(
+        "hygiene",
+        _("Personlig hygiene"),
+        ("has_place_to_wash", "has_work_clothes"),
+        previous=("hygiene_and_clothing",),
+    ),
+    ProfileSection(
+        "social", _("Sosial kompetanse"), ("social_skills_rating",), previous=("social_skills",)
+    ),
+    ProfileSection(
+        "work_skills",
+        _("Arbeidskompetanse"),
+        ("job_seeking_experience", "skills", "abilities"),
+    ),
+    ProfileSection(
+        "interests",
+        _("Interesser og daglig rutine"),
+        ("interests", "daily_routine"),
+        previous=("interests_and_routine",),
+    ),
+    ProfileSection(
+        "motivation",
+        _("Motivasjon og forventninger"),
+        ("work_appeal", "work_dislikes", "return_worries", "work_hopes"),
+        previous=("motivation_and_worries",),
+    ),
+    ProfileSection(
+        "work_habits",
+        _("Arbeidsvaner"),
+        ("past_absence", "stressors"),
+        previous=("work_habits",),
+    ),
     ProfileSection("support_network", _("Støttenettverk"), related="support_network"),
-    ProfileSection("housing", _("Bosituasjon"), ("housing",)),
-    ProfileSection("transport", _("Transport"), ("transport",)),
-    ProfileSection("substance_use", _("Rusbruk"), ("substance_use",)),
-    ProfileSection("criminal_record", _("Rulleblad"), ("criminal_record",)),
-    ProfileSection("disclosure", _("Åpenhet overfor arbeidsgiver"), ("disclosure",)),
+    ProfileSection(
+        "housing", _("Bosituasjon og transport"), ("housing", "lives_with", "transport")
+    ),
+    ProfileSection(
+        "substance_use",
+        _("Rusmidler"),
+        ("has_used_substances", "close_ones_worried_about_substances"),
+        previous=("substance_use",),
+    ),
+    ProfileSection(
+        "criminal_record",
+        _("Kriminelt rulleblad"),
+        ("has_been_arrested",),
+        previous=("criminal_record",),
+    ),
+    ProfileSection(
+        "disclosure",
+        _("Åpenhet om psykisk helse"),
+        ("willing_to_disclose",),
+        previous=("disclosure",),
+    ),
     ProfileSection(
         "income",
-        _("Inntekt og ytelser"),
+        _("Inntekt og stønader"),
         (
             "income_sources",
             "income_notes",
@@ -332,6 +385,28 @@ PROFILE_SECTIONS = (
         ),
     ),
 )
+PROFILE_SECTION_BY_KEY = {s.key: s for s in PROFILE_SECTIONS}
+
+
+def profile_field_values(profile: VocationalProfile | None, names: Iterable[str]) -> dict[str, Any]:
+    """The stored values of `names` (a profile not yet created has the fields' defaults)."""
+    record = profile if profile is not None else VocationalProfile()
+    return {name: getattr(record, name) for name in names}
+
+
+def profile_previous_answers(
+    profile: VocationalProfile | None, section: ProfileSection, *, show_health: bool
+) -> list[str]:
+    """The earlier free-text answers shown under a section (health ones only to those who may
+    see health details)."""
+    if profile is None:
+        return []
+    hidden = () if show_health else VocationalProfile.PREVIOUS_HEALTH_KEYS
+    return [
+        profile.previous_answers[key]
+        for key in section.previous
+        if key not in hidden and str(profile.previous_answers.get(key, "")).strip()
+    ]
 
 
 def _filled(value: object) -> bool:
@@ -354,6 +429,8 @@ def profile_completeness(
     empty: list[ProfileSection] = []
     filled: list[ProfileSection] = []
     for section in PROFILE_SECTIONS:
+        if not section.counted:
+            continue
         fields = (
             section.fields if show_health else tuple(f for f in section.fields if f not in health)
         )
@@ -362,7 +439,10 @@ def profile_completeness(
         if section.related:
             is_filled = related_counts.get(section.related, 0) > 0
         else:
-            is_filled = profile is not None and any(_filled(getattr(profile, f)) for f in fields)
+            is_filled = profile is not None and (
+                any(_filled(getattr(profile, f)) for f in fields)
+                or bool(profile_previous_answers(profile, section, show_health=show_health))
+            )
         (filled if is_filled else empty).append(section)
     total = len(empty) + len(filled)
     return Completeness(round(100 * len(filled) / total) if total else 0, empty, filled)
@@ -378,3 +458,13 @@ def participants_due_for_anonymisation(*, now: dt.datetime, years: int) -> Query
         closed_at__lt=years_ago(now, years),
         anonymised_at__isnull=True,
     ).order_by("pk")
+
+
+def profile_section_fills(profile: VocationalProfile | None) -> dict[str, ProfileSectionFill]:
+    """«Utfylt av / dato» of each section that has been saved, by section key."""
+    if profile is None:
+        return {}
+    return {
+        fill.section: fill
+        for fill in ProfileSectionFill.objects.filter(profile=profile).select_related("filled_by")
+    }

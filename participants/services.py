@@ -5,6 +5,8 @@ naming the actor `by`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
@@ -21,8 +23,8 @@ from ips.accounts.models import User
 from ips.audit.subject import participant_anonymise
 from ips.changes import Subject, announce
 from ips.dates import oslo_today
-from ips.forms import StaleObjectError
-from ips.history import acting_as, history_of
+from ips.history import acting_as
+from ips.merge import Conflict, three_way_merge
 from ips.validators import normalise_phone
 from participants import selectors
 from participants.models import (
@@ -34,6 +36,7 @@ from participants.models import (
     Participant,
     ParticipantStatusEvent,
     PlanReview,
+    ProfileSectionFill,
     SupportPerson,
     VocationalProfile,
     WorkHistoryEntry,
@@ -41,13 +44,6 @@ from participants.models import (
 
 FUTURE_DATE = _("Datoen kan ikke være frem i tid.")
 END_BEFORE_START = _("Sluttdato kan ikke være før startdato.")
-
-# Fields of the vocational profile that the profile form edits (everything but bookkeeping).
-PROFILE_FIELDS = tuple(
-    f.name
-    for f in VocationalProfile._meta.concrete_fields
-    if f.name not in {"id", "participant", "version", "created_at", "updated_at", "updated_by"}
-)
 
 
 def _save(obj: Model) -> None:
@@ -225,66 +221,68 @@ def contact_update(*, contact: Contact, by: User, **fields: Unpack[ContactChange
 # --- Vocational profile ------------------------------------------------------------------------
 
 
-def _comparable(value: object) -> object:
-    if isinstance(value, list):
-        return sorted(value)
-    if isinstance(value, Decimal):
-        return value.normalize()
-    return value
+@dataclass
+class SectionSave:
+    """What a section save did: the fields written, the fields left as someone else saved them,
+    and the fields both changed differently (nothing written for those)."""
+
+    profile: VocationalProfile | None
+    applied: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
 
 
-def _changed_since(profile: VocationalProfile, version: int) -> list[str]:
-    """Fields that differ between the version the user loaded and the stored one, read from the
-    profile's change history."""
-    old: object | None
-    if version == 0:
-        old = VocationalProfile(participant_id=profile.participant_id)
-    else:
-        old = history_of(profile).filter(version=version).order_by("-pgh_id").first()
-    if old is None:
-        return list(PROFILE_FIELDS)
-    return [
-        name
-        for name in PROFILE_FIELDS
-        if _comparable(getattr(old, name)) != _comparable(getattr(profile, name))
-    ]
-
-
-def profile_save(
-    *, participant: Participant, by: User, version: int, data: dict[str, Any]
-) -> VocationalProfile:
-    """Save the vocational profile from a form loaded at `version` (0 when no profile existed).
-
-    Optimistic locking: when someone saved in between, raise StaleObjectError with the fields
-    that changed; the caller shows them and lets the person decide. Never a silent overwrite.
-    """
-    unknown = set(data) - set(PROFILE_FIELDS)
+def profile_section_save(
+    *,
+    participant: Participant,
+    by: User,
+    section: str,
+    base: Mapping[str, Any],
+    data: Mapping[str, Any],
+) -> SectionSave:
+    """Save one section of the vocational profile from a form that started at `base` (the
+    values the page showed; ips.merge). A three-way merge per field: the user's own changes are
+    applied on top of what is stored now, fields someone else changed meanwhile are kept, and
+    fields both changed differently come back as conflicts, unsaved. Passing only some of the
+    section's fields (a conflict page) merges only those. The section's «utfylt av / dato» is
+    set from `by` whenever something is written."""
+    spec = selectors.PROFILE_SECTION_BY_KEY.get(section)
+    if spec is None or spec.related:
+        raise ValueError(f"not an editable profile section: {section!r}")
+    unknown = set(data) - set(spec.fields)
     if unknown:
-        raise TypeError(f"not profile fields: {sorted(unknown)}")
+        raise TypeError(f"not fields of section {section}: {sorted(unknown)}")
     with acting_as(by), transaction.atomic():
         profile = (
             VocationalProfile.objects.select_for_update().filter(participant=participant).first()
         )
-        stored_version = profile.version if profile else 0
-        if stored_version != version:
-            # No profile but a version: the form was not loaded from this record (every field
-            # is then "changed"), never an AttributeError.
-            raise StaleObjectError(
-                _changed_since(profile, version) if profile else list(PROFILE_FIELDS)
-            )
-        if profile is None:
-            profile = VocationalProfile(participant=participant, version=1)
-        else:
-            profile.version += 1
-        for name, value in data.items():
-            setattr(profile, name, value)
-        profile.updated_by = by
-        _save(profile)
-    return profile
+        current = selectors.profile_field_values(profile, data)
+        merge = three_way_merge(base=base, current=current, mine=data)
+        if merge.apply:
+            if profile is None:
+                profile = VocationalProfile(participant=participant)
+            else:
+                profile.version += 1
+            for name, value in merge.apply.items():
+                setattr(profile, name, value)
+            profile.updated_by = by
+            _save(profile)
+            _record_section_fill(profile, section, by)
+    return SectionSave(
+        profile=profile, applied=list(merge.apply), kept=merge.kept, conflicts=merge.conflicts
+    )
 
 
-def _profile_for(participant: Participant) -> VocationalProfile:
-    profile, _created = VocationalProfile.objects.get_or_create(participant=participant)
+def _record_section_fill(profile: VocationalProfile, section: str, by: User) -> None:
+    ProfileSectionFill.objects.update_or_create(
+        profile=profile, section=section, defaults={"filled_by": by, "filled_at": timezone.now()}
+    )
+
+
+def _profile_for(participant: Participant, *, by: User) -> VocationalProfile:
+    profile, _created = VocationalProfile.objects.get_or_create(
+        participant=participant, defaults={"updated_by": by}
+    )
     return profile
 
 
@@ -306,7 +304,7 @@ def work_history_add(
         raise ValidationError({"end_date": END_BEFORE_START})
     with acting_as(by), transaction.atomic():
         entry = WorkHistoryEntry(
-            profile=_profile_for(participant),
+            profile=_profile_for(participant, by=by),
             title=title,
             employer_name=employer_name,
             start_date=start_date,
@@ -318,6 +316,7 @@ def work_history_add(
             disliked=disliked,
         )
         _save(entry)
+        _record_section_fill(entry.profile, "work_history", by)
     return entry
 
 
@@ -328,23 +327,32 @@ def support_person_add(
     name: str,
     relation: str = "",
     contact_frequency: str = "",
+    thoughts_on_work: str = "",
+    how_they_can_help: str = "",
 ) -> SupportPerson:
     with acting_as(by), transaction.atomic():
         person = SupportPerson(
-            profile=_profile_for(participant),
+            profile=_profile_for(participant, by=by),
             name=name,
             relation=relation,
             contact_frequency=contact_frequency,
+            thoughts_on_work=thoughts_on_work,
+            how_they_can_help=how_they_can_help,
         )
         _save(person)
+        _record_section_fill(person.profile, "support_network", by)
     return person
 
 
 # --- Action plan ---------------------------------------------------------------------------------
 
 
-def _plan_for(participant: Participant) -> ActionPlan:
-    plan, _created = ActionPlan.objects.get_or_create(participant=participant)
+def _plan_for(participant: Participant, *, by: User) -> ActionPlan:
+    """The person's plan; one created here (by a first goal) is filled in by `by`. After that
+    «utfylt av / dato» follows saves of the plan itself (plan_save), not of each goal."""
+    plan, _created = ActionPlan.objects.get_or_create(
+        participant=participant, defaults={"filled_by": by, "filled_at": timezone.now()}
+    )
     return plan
 
 
@@ -384,10 +392,11 @@ def plan_save(
 ) -> ActionPlan:
     _not_in_future("job_search_start_date", job_search_start_date)
     with acting_as(by), transaction.atomic():
-        plan = _plan_for(participant)
+        plan = _plan_for(participant, by=by)
         plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         plan.overall_goal = overall_goal
         plan.job_search_start_date = job_search_start_date
+        plan.filled_by, plan.filled_at = by, timezone.now()
         _save(plan)
         _record_plan_completed(plan)
     return plan
@@ -417,7 +426,7 @@ def goal_add(
     _not_in_future("achieved_date", achieved_date)
     with acting_as(by), transaction.atomic():
         goal = Goal(
-            plan=_plan_for(participant),
+            plan=_plan_for(participant, by=by),
             description=description,
             activities=activities,
             responsible=responsible,
@@ -477,7 +486,7 @@ def plan_review_record(
     so the version that was reviewed stays readable after later edits."""
     _not_in_future("reviewed_on", reviewed_on)
     with acting_as(by), transaction.atomic():
-        plan = ActionPlan.objects.select_for_update().get(pk=_plan_for(participant).pk)
+        plan = ActionPlan.objects.select_for_update().get(pk=_plan_for(participant, by=by).pk)
         review = PlanReview(
             plan=plan,
             reviewed_on=reviewed_on,

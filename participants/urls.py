@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/kontakt/ny/", views.contact_log, name="contact_log"),
     path("<int:pk>/kontakt/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
     path("<int:pk>/yrkesprofil/", views.profile, name="profile"),
+    path("<int:pk>/yrkesprofil/del/<slug:section>/", views.profile_section, name="profile_section"),
     path(
         "<int:pk>/yrkesprofil/arbeidserfaring/ny/",
         views.work_history_add,

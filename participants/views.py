@@ -8,28 +8,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Field
-from django.http import HttpResponse
+from django.db.models import DecimalField, Field
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from deadlines.selectors import with_open_alert_count
 from employers import services as employer_services
 from employers.forms import JobStartWithNewEmployerForm, duplicate_in_form_message
-from employers.selectors import employers_for
+from employers.selectors import employers_contacted_for, employers_for
 from ips.access import can_edit_participant, can_see_health, is_leader, is_staff_member, require
 from ips.audit.models import AccessEvent, AccessWhat
 from ips.audit.services import access_event_record, access_events_record_many
-from ips.forms import StaleObjectError, add_validation_error
+from ips.forms import add_validation_error
 from ips.http import announce
+from ips.merge import BadSnapshot, ConflictForm
 from ips.pdf import render_pdf
 from participants import services
 from participants.filters import CaseloadFilter
 from participants.forms import (
+    PROFILE_QUESTIONS,
     ContactDetailsForm,
     ContactForm,
     EducationEndForm,
@@ -38,13 +41,15 @@ from participants.forms import (
     JobEndForm,
     PlanForm,
     PlanReviewForm,
-    ProfileForm,
     StatusForm,
     SupportPersonForm,
     WorkHistoryForm,
+    profile_section_form,
+    profile_values_from_snapshot,
 )
 from participants.models import ActionPlan, Contact, Participant, VocationalProfile
 from participants.selectors import (
+    PROFILE_SECTION_BY_KEY,
     PROFILE_SECTIONS,
     caseload_for,
     caseload_rows,
@@ -53,6 +58,8 @@ from participants.selectors import (
     participant_for_page,
     participant_get_for_user,
     profile_completeness,
+    profile_previous_answers,
+    profile_section_fills,
     specialists_led_by,
 )
 from reports.timeline import participant_timeline
@@ -308,9 +315,49 @@ def contact_edit(request, pk, contact_pk):
 
 
 # --- Vocational profile --------------------------------------------------------------------------------
+# One form per section of the kit's form, each saved on its own (ips.merge: a stale page merges).
 
 
-def _profile_context(request, participant, profile, form, conflict=None):
+def _profile_url(participant, section: str = "") -> str:
+    url = reverse("participants:profile", kwargs={"pk": participant.pk})
+    return f"{url}#del-{section}" if section else url
+
+
+def _profile_sections(request, participant, profile, *, posted=None):
+    """The page's sections: title, the form (editors) or the values (readers), the earlier free
+    text, «utfylt av / dato». `posted` = (section key, bound form or None, conflict form or
+    None) replaces that section's fresh form."""
+    show_health = can_see_health(request.user, participant)
+    can_edit = can_edit_participant(request.user, participant)
+    health = set(VocationalProfile.HEALTH_FIELDS)
+    fills = profile_section_fills(profile)
+    instance = profile or VocationalProfile(participant=participant)
+    sections = []
+    for section in PROFILE_SECTIONS:
+        names = [n for n in section.fields if show_health or n not in health]
+        if section.fields and not names:
+            continue
+        form = conflict_form = None
+        if posted and posted[0] == section.key:
+            form, conflict_form = posted[1], posted[2]
+        elif can_edit and section.fields:
+            form = profile_section_form(section)(
+                instance=instance, show_health=show_health, prefix=section.key
+            )
+        sections.append(
+            {
+                "section": section,
+                "form": form,
+                "conflict_form": conflict_form,
+                "values": [(_profile_label(n), _display(instance, n)) for n in names],
+                "previous": profile_previous_answers(profile, section, show_health=show_health),
+                "fill": fills.get(section.key),
+            }
+        )
+    return sections
+
+
+def _profile_page(request, participant, profile, *, posted=None, status=200):
     show_health = can_see_health(request.user, participant)
     work_history = list(profile.work_history.all()) if profile else []
     support_network = list(profile.support_network.all()) if profile else []
@@ -322,110 +369,162 @@ def _profile_context(request, participant, profile, form, conflict=None):
             "support_network": len(support_network),
         },
     )
-    health = set(VocationalProfile.HEALTH_FIELDS)
-    sections = []
-    for section in PROFILE_SECTIONS:
-        names = [n for n in section.fields if show_health or n not in health]
-        if section.fields and not names:
-            continue
-        sections.append(
-            {
-                "section": section,
-                "fields": [form[n] for n in names] if form is not None else [],
-                "values": [
-                    (VocationalProfile._meta.get_field(n).verbose_name, _display(profile, n))
-                    for n in names
-                ],
-            }
-        )
-    return {
+    context = {
         "participant": participant,
         "profile": profile,
-        "form": form,
-        "sections": sections,
+        "sections": _profile_sections(request, participant, profile, posted=posted),
         "completeness": completeness,
         "work_history": work_history,
         "support_network": support_network,
-        "work_history_form": WorkHistoryForm(),
-        "support_person_form": SupportPersonForm(),
         "show_health": show_health,
         "can_edit": can_edit_participant(request.user, participant),
-        "conflict": conflict,
         "source_labels": [
             VocationalProfile.Source(s).label for s in (profile.sources if profile else [])
         ],
     }
+    return render(request, "participants/vocationalprofile_edit.html", context, status=status)
 
 
 @login_required
+@require_GET
 def profile(request, pk):
     participant = _participant(request, pk, what=AccessEvent.What.VOCATIONAL_PROFILE)
     profile = VocationalProfile.objects.filter(participant=participant).first()
-    show_health = can_see_health(request.user, participant)
-    conflict = None
-    if request.method == "POST":
-        require(can_edit_participant(request.user, participant))
-        form = ProfileForm(request.POST, instance=profile, show_health=show_health)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                services.profile_save(
-                    participant=participant,
-                    by=request.user,
-                    version=form.cleaned_data["version"],
-                    data=data,
-                )
-            except StaleObjectError as exc:
-                profile = VocationalProfile.objects.filter(participant=participant).first()
-                conflict = [
-                    {
-                        "label": VocationalProfile._meta.get_field(name).verbose_name,
-                        "value": _display(profile, name),
-                    }
-                    for name in exc.changed_fields
-                    if show_health or name not in VocationalProfile.HEALTH_FIELDS
-                ]
-                # Keep everything typed; a second save (after reading the changes) is deliberate.
-                post = request.POST.copy()
-                post["version"] = str(profile.version)
-                form = ProfileForm(post, instance=profile, show_health=show_health)
-                form.is_valid()
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            else:
-                messages.success(request, _("Yrkesprofilen er lagret."))
-                return redirect(reverse("participants:profile", kwargs={"pk": participant.pk}))
-    else:
-        form = ProfileForm(
-            instance=profile,
-            show_health=show_health,
-            initial={"version": profile.version if profile else 0},
-        )
-    if not can_edit_participant(request.user, participant):
-        form = None
-    return render(
-        request,
-        "participants/vocationalprofile_edit.html",
-        _profile_context(request, participant, profile, form, conflict),
-    )
+    return _profile_page(request, participant, profile)
 
 
-def _display(profile, name: str) -> str:
-    if profile is None:
-        return ""
-    value = getattr(profile, name)
+def _profile_label(name: str) -> str:
     field = VocationalProfile._meta.get_field(name)
-    if name == "sources":
-        return ", ".join(str(VocationalProfile.Source(v).label) for v in value)
-    if name == "income_sources":
-        return ", ".join(str(VocationalProfile.Benefit(v).label) for v in value)
-    if isinstance(field, Field) and field.choices and value is not None:
-        return str(getattr(profile, f"get_{name}_display")())
+    assert isinstance(field, Field)  # profile questions are concrete fields
+    return str(field.verbose_name)
+
+
+@login_required
+@require_POST
+def profile_section(request, pk, section):
+    """Save one section. A save from a stale page is merged (ips.merge): the user's own changes
+    go on top of what is stored now; fields both changed differently come back as a conflict
+    form on the page, to resolve field by field. The conflict form posts here too."""
+    participant = _participant(request, pk, what=AccessEvent.What.VOCATIONAL_PROFILE, edit=True)
+    spec = PROFILE_SECTION_BY_KEY.get(section)
+    if spec is None or not spec.fields:
+        raise Http404
+    show_health = can_see_health(request.user, participant)
+    profile = VocationalProfile.objects.filter(participant=participant).first()
+    form_class = profile_section_form(spec)
+    if f"{section}-token" in request.POST:
+        return _profile_resolve(request, participant, spec, profile)
+    form = form_class(
+        request.POST,
+        instance=profile or VocationalProfile(participant=participant),
+        show_health=show_health,
+        prefix=section,
+    )
+    if not form.is_valid():
+        return _profile_page(request, participant, profile, posted=(section, form, None))
+    try:
+        base = form.base_snapshot()
+    except BadSnapshot:
+        # A page from before per-section saving, or an altered one: treat every field as
+        # possibly changed by someone else (a stored value that differs is a conflict).
+        base = {}
+    try:
+        result = services.profile_section_save(
+            participant=participant,
+            by=request.user,
+            section=section,
+            base=base,
+            data=form.merge_data(),
+        )
+    except ValidationError as exc:
+        add_validation_error(form, exc)
+        return _profile_page(request, participant, profile, posted=(section, form, None))
+    return _profile_saved(request, participant, spec, result)
+
+
+def _profile_resolve(request, participant, spec, profile):
+    conflict = ConflictForm(
+        request.POST, labels=_conflict_labels(spec), display=_display_value, prefix=spec.key
+    )
+    try:
+        conflict.base()
+    except BadSnapshot:
+        messages.error(request, _("Skjemaet kunne ikke leses. Åpne delen på nytt og prøv igjen."))
+        return redirect(_profile_url(participant, spec.key))
+    if not conflict.is_valid():
+        return _profile_page(request, participant, profile, posted=(spec.key, None, conflict))
+    try:
+        result = services.profile_section_save(
+            participant=participant,
+            by=request.user,
+            section=spec.key,
+            base=conflict.base(),
+            data=profile_values_from_snapshot(conflict.chosen_mine()),
+        )
+    except ValidationError as exc:
+        add_validation_error(conflict, exc)
+        return _profile_page(request, participant, profile, posted=(spec.key, None, conflict))
+    return _profile_saved(request, participant, spec, result)
+
+
+def _profile_saved(request, participant, spec, result):
+    labels = [_profile_label(n) for n in result.applied]
+    if result.conflicts:
+        conflict = ConflictForm(
+            conflicts=result.conflicts,
+            labels=_conflict_labels(spec),
+            display=_display_value,
+            prefix=spec.key,
+        )
+        if labels:
+            messages.success(
+                request,
+                _("Lagret: %(fields)s.") % {"fields": ", ".join(labels)},
+            )
+        return _profile_page(
+            request, participant, result.profile, posted=(spec.key, None, conflict), status=409
+        )
+    if labels:
+        messages.success(request, _("%(section)s er lagret.") % {"section": spec.title})
+    else:
+        messages.info(
+            request, _("Ingen endringer å lagre i %(section)s.") % {"section": spec.title}
+        )
+    return redirect(_profile_url(participant, spec.key))
+
+
+def _conflict_labels(spec) -> dict[str, str]:
+    return {n: str(PROFILE_QUESTIONS.get(n, _profile_label(n))) for n in spec.fields}
+
+
+def _display_value(name: str, value) -> str:
+    """A profile value as the page shows it (also a normalised one, from a conflict form)."""
+    field = VocationalProfile._meta.get_field(name)
+    if name in ("sources", "income_sources"):
+        labels = dict(
+            (VocationalProfile.Source if name == "sources" else VocationalProfile.Benefit).choices
+        )
+        return ", ".join(str(labels.get(v, v)) for v in value or [])
     if value is True:
         return _("Ja")
     if value is False:
         return _("Nei")
-    return "" if value is None else str(value)
+    if value is None or value == "":
+        return str(_("ikke svart")) if value is None else str(_("tomt"))
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        return str(dict(choices).get(int(value) if str(value).isdigit() else value, value))
+    if isinstance(field, DecimalField):
+        return number_format(field.to_python(value))
+    return str(value)
+
+
+def _display(profile, name: str) -> str:
+    """A stored value on the read-only page ("" when not answered)."""
+    value = getattr(profile, name)
+    if value is None or value == "" or value == []:
+        return ""
+    return _display_value(name, value)
 
 
 @login_required
@@ -486,7 +585,7 @@ def _plan_url(participant) -> str:
 @login_required
 def plan(request, pk):
     participant = _participant(request, pk, what=AccessEvent.What.ACTION_PLAN)
-    plan = ActionPlan.objects.filter(participant=participant).first()
+    plan = ActionPlan.objects.filter(participant=participant).select_related("filled_by").first()
     can_edit = can_edit_participant(request.user, participant)
     form = PlanForm(request.POST if request.method == "POST" else None, instance=plan)
     if request.method == "POST":
@@ -501,6 +600,7 @@ def plan(request, pk):
                 return redirect(_plan_url(participant))
     goals = list(plan.goals.filter(archived_at__isnull=True)) if plan else []
     reviews = list(plan.reviews.select_related("reviewed_by")) if plan else []
+    employers_contacted = employers_contacted_for(user=request.user, participant=participant)
     return render(
         request,
         "participants/actionplan_detail.html",
@@ -511,6 +611,7 @@ def plan(request, pk):
             "goal_form": GoalForm(prefix="goal") if can_edit else None,
             "goals": goals,
             "reviews": reviews,
+            "employers_contacted": employers_contacted,
             "can_edit": can_edit,
         },
     )
@@ -628,11 +729,18 @@ def plan_pdf(request, pk):
         participant=participant,
         action=AccessEvent.Action.EXPORT,
     )
-    plan = ActionPlan.objects.filter(participant=participant).first()
+    plan = ActionPlan.objects.filter(participant=participant).select_related("filled_by").first()
     goals = list(plan.goals.filter(archived_at__isnull=True)) if plan else []
     pdf = render_pdf(
         template="participants/actionplan_pdf.html",
-        context={"participant": participant, "plan": plan, "goals": goals},
+        context={
+            "participant": participant,
+            "plan": plan,
+            "goals": goals,
+            "employers_contacted": employers_contacted_for(
+                user=request.user, participant=participant
+            ),
+        },
         request=request,
     )
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -116,17 +116,23 @@ def participant_export_json(participant) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
+def _shown(value):
+    """A value for the export PDF: a choice by its label, free text kept as JSON (a profile's
+    earlier answers) as its texts."""
+    if isinstance(value, dict):
+        if set(value) == {"value", "label"}:
+            return value["label"]
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return value
+
+
 def participant_export_pdf(participant) -> bytes:
     from ips.pdf import render_pdf
 
     data = participant_export_data(participant)
     for section in data["sections"]:
         section["table_rows"] = [
-            [
-                (section["fields"][k], v["label"] if isinstance(v, dict) else v)
-                for k, v in row.items()
-                if v not in (None, "")
-            ]
+            [(section["fields"][k], _shown(v)) for k, v in row.items() if v not in (None, "", {})]
             for row in section["rows"]
         ]
     return render_pdf(
@@ -140,13 +146,16 @@ def participant_export_pdf(participant) -> bytes:
 
 def _scrub_values(model, pk) -> dict:
     """New values for the personal fields of one row: names and national ids replaced, phone
-    numbers and free text cleared. Dates, statuses, choices, numbers and links are kept."""
+    numbers and free text (also free text kept as JSON) cleared. Dates, statuses, choices, numbers and links are kept."""
     values = {}
     for field in model._meta.concrete_fields:
         key = (model._meta.app_label, model._meta.model_name, field.name)
         if key in KEPT_TEXT or field.choices or field.is_relation:
             continue
-        if isinstance(field, models.TextField):
+        if isinstance(field, models.JSONField) and field.blank:
+            # Free text kept as JSON (a profile's earlier answers, a plan review's snapshot).
+            values[field.attname] = field.get_default()
+        elif isinstance(field, models.TextField):
             values[field.attname] = "" if field.blank else ANONYMOUS_NAME
         elif isinstance(field, models.CharField):
             if field.name == "national_id":

@@ -82,7 +82,12 @@ def _closed(world, years_ago, name):
     participant = ParticipantFactory(
         team=world.team, job_specialist=world.specialist, name=name, referral=referral
     )
-    VocationalProfileFactory(participant=participant, diagnosis="Schizofreni", dream_job="Kokk")
+    VocationalProfileFactory(
+        participant=participant,
+        diagnosis="Schizofreni",
+        dream_job="Kokk",
+        previous_answers={"substance_use": "Cannabis i helgene"},
+    )
     ActionPlanFactory(participant=participant, overall_goal="Fast jobb")
     JobFactory(participant=participant, title="Kokk")
     participant.name = name + " Endret"  # an earlier version in the change history
@@ -107,6 +112,8 @@ def test_retention_anonymises_old_closed_participants_and_keeps_the_figures(worl
     assert old.national_id != national_id and not old.phone
     assert old.status == Participant.Status.CLOSED and old.entry_date and old.anonymised_at
     assert old.profile.diagnosis == "" and old.profile.dream_job == ""
+    assert old.profile.previous_answers == {}  # earlier free text, kept as JSON
+    assert not old.profile.history.filter(previous_answers__has_key="substance_use").exists()
     assert old.action_plan.overall_goal == ""
     assert old.jobs.get().title == "Kokk"  # jobs count on dashboards
     old.referral.refresh_from_db()

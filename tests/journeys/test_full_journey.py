@@ -174,10 +174,12 @@ def specialist_holds_the_first_meeting(page) -> None:
 def specialist_starts_the_profile(page) -> None:
     page.get_by_role("link", name="Yrkesprofil").click()
     page.get_by_label("Drømmejobb").fill("Butikksjef")
-    page.get_by_label("Diagnose").fill(DIAGNOSIS)
-    page.get_by_label("Tidlige varseltegn").fill(WARNING_SIGNS)
-    page.get_by_role("button", name="Lagre yrkesprofil").click()
-    expect(page.get_by_text("Yrkesprofilen er lagret.")).to_be_visible()
+    page.get_by_role("button", name="Lagre arbeidsmål").click()
+    expect(page.get_by_text("Arbeidsmål er lagret.")).to_be_visible()
+    page.get_by_role("textbox", name="Diagnose", exact=True).fill(DIAGNOSIS)
+    page.get_by_label("Hva er de første tegnene på at symptomene blusser opp?").fill(WARNING_SIGNS)
+    page.get_by_role("button", name="Lagre diagnose og symptomer").click()
+    expect(page.get_by_text("Diagnose og symptomer er lagret.")).to_be_visible()
     screenshot(page, "journey-07-specialist-profile")
     page.get_by_role("link", name=f"Tilbake til {PERSON}").click()
 

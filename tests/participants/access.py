@@ -1,5 +1,5 @@
 from participants.models import ActionPlan
-from tests.access_matrix import staff_pages, team_staff
+from tests.access_matrix import post_only, staff_pages, team_staff
 from tests.factories import (
     ActionPlanFactory,
     ContactFactory,
@@ -35,6 +35,9 @@ EXPECTATIONS = {
         }
     ),
     "participants:profile": team_staff(_pk),
+    "participants:profile_section": post_only(
+        lambda w: {"pk": w.participant.pk, "section": "goals"}
+    ),
     "participants:work_history_add": team_staff(_pk),
     "participants:support_person_add": team_staff(_pk),
     "participants:plan": team_staff(_pk),

@@ -8,12 +8,19 @@ from django.urls import reverse
 from fidelity.models import SampledRecord
 from ips.audit.models import AccessEvent
 from participants import services
+from participants.models import VocationalProfile
+from participants.selectors import profile_field_values
 from tests.factories import ReviewFactory, today
 from tests.participants.access import EXPECTATIONS
 
 pytestmark = pytest.mark.django_db
 
-PARTICIPANT_PAGES = sorted(name for name in EXPECTATIONS if name != "participants:caseload")
+# Pages one can open (a POST-only action logs its change, tested with the action).
+PARTICIPANT_PAGES = sorted(
+    name
+    for name in EXPECTATIONS
+    if name not in ("participants:caseload", "participants:profile_section")
+)
 
 
 @pytest.mark.parametrize("url_name", PARTICIPANT_PAGES)
@@ -35,11 +42,20 @@ def _sampled_for_auditor(world):
 
 
 def test_sampled_auditor_reads_the_profile_without_health_details_and_cannot_edit(world):
-    services.profile_save(
-        participant=world.participant,
-        by=world.specialist,
-        version=0,
-        data={"dream_job": "Gartner", "diagnosis": "Hemmelig diagnose", "substance_use": "Hasj"},
+    for section, data in (
+        ("goals", {"dream_job": "Gartner"}),
+        ("health", {"diagnosis": "Hemmelig diagnose"}),
+        ("medication", {"medication": "Hemmelig medisin"}),
+    ):
+        services.profile_section_save(
+            participant=world.participant,
+            by=world.specialist,
+            section=section,
+            base=profile_field_values(None, data),
+            data=data,
+        )
+    VocationalProfile.objects.filter(participant=world.participant).update(
+        previous_answers={"substance_use": "Hasj", "education": "Fagbrev som kokk"}
     )
     _sampled_for_auditor(world)
     client = world.client_for("auditor")
@@ -47,8 +63,12 @@ def test_sampled_auditor_reads_the_profile_without_health_details_and_cannot_edi
     html = client.get(url).content.decode()
     assert "Gartner" in html
     assert "Hemmelig diagnose" not in html and "Hasj" not in html
-    assert "Diagnose" not in html
-    assert client.post(url, {"version": "1", "dream_job": "x"}).status_code == 403
+    assert "Hemmelig medisin" not in html and "Diagnose" not in html
+    assert "Fagbrev som kokk" in html  # earlier free text that is not a health detail
+    save_url = reverse(
+        "participants:profile_section", kwargs={"pk": world.participant.pk, "section": "goals"}
+    )
+    assert client.post(save_url, {"goals-dream_job": "x"}).status_code == 403
     contact_url = reverse("participants:contact_log", kwargs={"pk": world.participant.pk})
     assert client.get(contact_url).status_code == 403
     assert AccessEvent.objects.filter(user=world.auditor, participant=world.participant).exists()

@@ -31,9 +31,8 @@ def test_specialist_works_through_a_participant_record(world, page):
     page.get_by_role("link", name="Ola Deltaker").click()
     page.get_by_role("link", name="Yrkesprofil").click()
     page.get_by_label("Drømmejobb").fill("Kokk på en restaurant")
-    page.get_by_label("Transport").fill("Sykler")
-    page.get_by_role("button", name="Lagre yrkesprofil").click()
-    expect(page.get_by_text("Yrkesprofilen er lagret.")).to_be_visible()
+    page.get_by_role("button", name="Lagre arbeidsmål").click()
+    expect(page.get_by_text("Arbeidsmål er lagret.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"\d+ % utfylt"))).to_be_visible()
 
     # A goal in the action plan.

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from participants.forms import ProfileForm
+from participants.forms import profile_section_form
 from participants.models import Contact, Job, VocationalProfile
+from participants.selectors import PROFILE_SECTIONS
 from tests.factories import JobFactory, today
 
 pytestmark = pytest.mark.django_db
@@ -127,13 +128,20 @@ def test_job_end_needs_a_reason(world, specialist_client):
     assert job.end_date is None
 
 
-def test_profile_form_leaves_out_health_fields_for_people_who_may_not_see_them():
-    form = ProfileForm(show_health=False)
-    assert not set(VocationalProfile.HEALTH_FIELDS) & set(form.fields)
-    assert "dream_job" in form.fields
-    assert set(VocationalProfile.HEALTH_FIELDS) <= set(ProfileForm().fields)
+def test_profile_forms_leave_out_health_fields_for_people_who_may_not_see_them():
+    shown = set()
+    for section in PROFILE_SECTIONS:
+        shown |= set(profile_section_form(section)(show_health=False).fields)
+    assert not set(VocationalProfile.HEALTH_FIELDS) & shown
+    assert "dream_job" in shown
+    every = set()
+    for section in PROFILE_SECTIONS:
+        every |= set(profile_section_form(section)().fields)
+    assert set(VocationalProfile.HEALTH_FIELDS) - {"previous_answers"} <= every
 
 
 def test_every_profile_field_is_optional():
-    form = ProfileForm(data={"version": "0"})
-    assert form.is_valid(), form.errors
+    for section in PROFILE_SECTIONS:
+        if section.fields:
+            form = profile_section_form(section)(data={})
+            assert form.is_valid(), (section.key, form.errors)

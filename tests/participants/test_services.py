@@ -5,13 +5,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ips.audit.history import history_entries
-from ips.forms import StaleObjectError
-from participants import services
+from participants import selectors, services
 from participants.models import (
+    ActionPlan,
     Contact,
     Job,
     Participant,
     ParticipantStatusEvent,
+    ProfileSectionFill,
     VocationalProfile,
 )
 from tests.factories import (
@@ -128,53 +129,78 @@ def test_contact_update_keeps_the_earlier_version_in_history(world):
     assert [h.note for h in c.history.order_by("pgh_id")] == ["Første notat", "Rettet notat"]
 
 
-def test_profile_save_creates_the_profile_then_bumps_the_version(world):
-    p = world.participant
-    profile = services.profile_save(
-        participant=p, by=world.specialist, version=0, data={"dream_job": "Kokk"}
+def _save(participant, by, section, base=None, **data):
+    """Save a section from a page that showed `base` (default: what is stored now)."""
+    if base is None:
+        stored = VocationalProfile.objects.filter(participant=participant).first()
+        base = selectors.profile_field_values(stored, data)
+    return services.profile_section_save(
+        participant=participant, by=by, section=section, base=base, data=data
     )
-    assert profile.version == 1
-    profile = services.profile_save(
-        participant=p, by=world.specialist, version=1, data={"job_wanted_now": "Oppvask"}
-    )
-    assert (profile.version, profile.dream_job, profile.job_wanted_now) == (2, "Kokk", "Oppvask")
 
 
-def test_profile_save_from_a_stale_page_names_what_changed_and_changes_nothing(world):
+def test_section_save_creates_the_profile_and_records_who_filled_it_in(world):
     p = world.participant
-    services.profile_save(participant=p, by=world.specialist, version=0, data={"dream_job": "Kokk"})
-    # The teammate saves first, from version 1.
-    services.profile_save(
-        participant=p,
-        by=world.teammate,
-        version=1,
-        data={"housing": "Bor alene", "skills": "Truck"},
-    )
-    # The specialist's page was loaded at version 1 too.
-    with pytest.raises(StaleObjectError) as exc:
-        services.profile_save(
-            participant=p, by=world.specialist, version=1, data={"dream_job": "Snekker"}
-        )
-    assert sorted(exc.value.changed_fields) == ["housing", "skills"]
+    result = _save(p, world.specialist, "goals", dream_job="Kokk")
+    assert result.applied == ["dream_job"] and not result.conflicts
     profile = VocationalProfile.objects.get(participant=p)
-    assert (profile.version, profile.dream_job) == (2, "Kokk")
+    assert (profile.dream_job, profile.updated_by) == ("Kokk", world.specialist)
+    fill = ProfileSectionFill.objects.get(profile=profile, section="goals")
+    assert fill.filled_by == world.specialist
 
 
-def test_profile_created_by_someone_else_meanwhile_is_a_conflict(world):
+def test_section_save_from_a_stale_page_keeps_the_other_persons_changes(world):
     p = world.participant
-    services.profile_save(participant=p, by=world.teammate, version=0, data={"transport": "Buss"})
-    with pytest.raises(StaleObjectError) as exc:
-        services.profile_save(participant=p, by=world.specialist, version=0, data={})
-    assert exc.value.changed_fields == ["transport"]
+    _save(p, world.specialist, "housing", housing="Hybel", transport="")
+    page = {"housing": "Hybel", "lives_with": "", "transport": ""}  # both pages show this
+    _save(p, world.teammate, "housing", base=page, **{**page, "lives_with": "Søster"})
+    result = _save(p, world.specialist, "housing", base=page, **{**page, "transport": "Buss"})
+    assert result.applied == ["transport"] and result.kept == ["lives_with"]
+    profile = VocationalProfile.objects.get(participant=p)
+    assert (profile.housing, profile.lives_with, profile.transport) == ("Hybel", "Søster", "Buss")
 
 
-def test_profile_saved_with_a_version_but_no_profile_is_a_conflict_not_a_crash(world):
-    # A version the record never had (a tampered or foreign form): every field counts as changed.
+def test_same_field_changed_by_both_is_a_conflict_and_nothing_of_it_is_written(world):
     p = world.participant
-    with pytest.raises(StaleObjectError) as exc:
-        services.profile_save(participant=p, by=world.specialist, version=3, data={})
-    assert exc.value.changed_fields == list(services.PROFILE_FIELDS)
+    page = {"dream_job": "", "job_wanted_now": ""}
+    _save(p, world.teammate, "goals", base=page, dream_job="Kokk", job_wanted_now="Lager")
+    result = _save(p, world.specialist, "goals", base=page, dream_job="Snekker", job_wanted_now="")
+    assert list(result.conflicts) == ["dream_job"]
+    assert (result.conflicts["dream_job"].current, result.conflicts["dream_job"].mine) == (
+        "Kokk",
+        "Snekker",
+    )
+    profile = VocationalProfile.objects.get(participant=p)
+    assert (profile.dream_job, profile.job_wanted_now) == ("Kokk", "Lager")
+    # Resolved «mine» on the conflict page (whose base is what it showed): applied.
+    result = _save(p, world.specialist, "goals", base={"dream_job": "Kokk"}, dream_job="Snekker")
+    assert result.applied == ["dream_job"]
+    profile.refresh_from_db()
+    assert (profile.dream_job, profile.job_wanted_now) == ("Snekker", "Lager")
+
+
+def test_section_save_refuses_fields_of_another_section(world):
+    with pytest.raises(TypeError):
+        _save(world.participant, world.specialist, "goals", base={}, diagnosis="F20")
+    with pytest.raises(ValueError):
+        _save(world.participant, world.specialist, "work_history", base={})
+
+
+def test_unchanged_section_save_writes_nothing_and_creates_no_profile(world):
+    p = world.participant
+    result = _save(p, world.specialist, "goals", dream_job="", job_wanted_now="")
+    assert not result.applied and result.profile is None
     assert not VocationalProfile.objects.filter(participant=p).exists()
+
+
+def test_plan_records_who_filled_it_in(world):
+    # A first goal creates the plan, filled in by whoever added it.
+    services.goal_add(participant=world.participant, by=world.specialist, description="CV")
+    plan = ActionPlan.objects.get(participant=world.participant)
+    assert plan.filled_by == world.specialist and plan.filled_at is not None
+    services.plan_save(participant=world.participant, by=world.teammate, overall_goal="Jobb")
+    plan.refresh_from_db()
+    assert plan.filled_by == world.teammate
 
 
 def test_work_history_refuses_end_before_start(world):

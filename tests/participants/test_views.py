@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -11,12 +12,14 @@ from employers.models import EmployerContactParticipant
 from ips.audit.models import AccessEvent
 from participants import services
 from participants.models import Contact, Participant, VocationalProfile
+from participants.selectors import profile_field_values
 from tests.factories import (
     ActionPlanFactory,
     AlertFactory,
     ContactFactory,
     EducationEpisodeFactory,
     EmployerContactFactory,
+    EmployerFactory,
     GoalFactory,
     JobFactory,
     ParticipantFactory,
@@ -280,66 +283,77 @@ def test_contact_of_another_participant_is_404(world, specialist_client):
 # --- Vocational profile --------------------------------------------------------------------------------
 
 
-def test_profile_page_shows_completeness_empty_sections_and_sources(world, specialist_client):
-    services.profile_save(
-        participant=world.participant,
-        by=world.specialist,
-        version=0,
-        data={"dream_job": "Kokk", "sources": ["person", "treatment_team"]},
+def _section_url(world, section):
+    return reverse(
+        "participants:profile_section", kwargs={"pk": world.participant.pk, "section": section}
     )
+
+
+def _base_token(client, world, section):
+    """The snapshot a section's form carries, as the page renders it now."""
+    html = client.get(reverse("participants:profile", kwargs={"pk": world.participant.pk}))
+    match = re.search(rf'name="{section}-merge_base" value="([^"]+)"', html.content.decode())
+    assert match, f"no form for section {section}"
+    return match.group(1)
+
+
+def test_profile_page_shows_completeness_empty_sections_and_sources(world, specialist_client):
+    for section, data in (
+        ("goals", {"dream_job": "Kokk"}),
+        ("sources", {"sources": ["person", "treatment_team"]}),
+    ):
+        services.profile_section_save(
+            participant=world.participant,
+            by=world.specialist,
+            section=section,
+            base=profile_field_values(None, data),
+            data=data,
+        )
     url = reverse("participants:profile", kwargs={"pk": world.participant.pk})
     html = specialist_client.get(url).content.decode()
-    assert "5 % utfylt" in html  # 1 of 20 sections
-    assert "Ikke fylt ut ennå" in html and "Bosituasjon" in html
+    assert "6 % utfylt" in html  # 1 of 18 sections (the sources do not count)
+    assert "Ikke fylt ut ennå" in html and "Bosituasjon og transport" in html
     assert "Personen selv, Behandlingsteamet" in html
     assert "Diagnose" in html
 
 
-def test_profile_save_through_the_page(world, specialist_client):
-    url = reverse("participants:profile", kwargs={"pk": world.participant.pk})
+def test_profile_section_save_through_the_page(world, specialist_client):
     response = specialist_client.post(
-        url,
+        _section_url(world, "physical"),
         {
-            "version": "0",
-            "dream_job": "Snekker",
-            "hours_per_day": "6,5",
-            "manages_own_money": "true",
+            "physical-hours_per_day": "6,5",
+            "physical-merge_base": _base_token(specialist_client, world, "physical"),
         },
     )
     assert response.status_code == 302
+    assert response["Location"].endswith("#del-physical")
+    specialist_client.post(
+        _section_url(world, "income"),
+        {
+            "income-manages_own_money": "True",
+            "income-merge_base": _base_token(specialist_client, world, "income"),
+        },
+    )
     profile = VocationalProfile.objects.get(participant=world.participant)
-    assert (profile.dream_job, str(profile.hours_per_day), profile.manages_own_money) == (
-        "Snekker",
-        "6.5",
-        True,
-    )
+    assert (str(profile.hours_per_day), profile.manages_own_money) == ("6.5", True)
 
 
-def test_second_save_from_a_stale_page_shows_what_changed_instead_of_overwriting(world):
-    url = reverse("participants:profile", kwargs={"pk": world.participant.pk})
-    services.profile_save(
-        participant=world.participant, by=world.specialist, version=0, data={"dream_job": "Kokk"}
+def test_profile_section_with_bad_input_keeps_what_was_typed_and_saves_nothing(
+    world, specialist_client
+):
+    response = specialist_client.post(
+        _section_url(world, "physical"),
+        {"physical-days_per_week": "9", "physical-limitations": "Vondt i ryggen"},
     )
-    first, second = world.client_for("specialist"), world.client_for("teammate")
-    # Both open the page at version 1; the teammate saves first.
-    assert second.post(url, {"version": "1", "dream_job": "Kokk", "housing": "Bor med søster"})[
-        "Location"
-    ]
-    response = first.post(url, {"version": "1", "dream_job": "Bilmekaniker"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Noen andre har lagret profilen" in html
-    assert "Bosituasjon" in html and "Bor med søster" in html
-    assert "Bilmekaniker" in html  # what the person typed is still in the form
-    profile = VocationalProfile.objects.get(participant=world.participant)
-    assert (profile.dream_job, profile.housing, profile.version) == ("Kokk", "Bor med søster", 2)
-    # Having seen the changes, saving again is deliberate and goes through.
-    assert 'name="version" value="2"' in html
-    again = first.post(
-        url, {"version": "2", "dream_job": "Bilmekaniker", "housing": "Bor med søster"}
-    )
-    assert again.status_code == 302
-    assert VocationalProfile.objects.get(participant=world.participant).dream_job == "Bilmekaniker"
+    assert "En uke har sju dager." in html and "Vondt i ryggen" in html
+    assert not VocationalProfile.objects.filter(participant=world.participant).exists()
+
+
+def test_unknown_profile_section_is_404(world, specialist_client):
+    assert specialist_client.post(_section_url(world, "nope"), {}).status_code == 404
+    assert specialist_client.post(_section_url(world, "work_history"), {}).status_code == 404
 
 
 def test_status_change_to_job_search_works_with_an_empty_profile(world, specialist_client):
@@ -416,3 +430,36 @@ def test_other_team_cannot_post_a_contact(world):
     response = world.client_for("other_specialist").post(url, {"duration_minutes": "30"})
     assert response.status_code == 404
     assert not Contact.objects.exists()
+
+
+def test_action_plan_page_and_pdf_show_who_filled_it_in_and_the_employers_contacted(
+    world, specialist_client
+):
+    p = world.participant
+    services.plan_save(participant=p, by=world.teammate, overall_goal="Fast jobb i butikk")
+    first = today() - dt.timedelta(days=20)
+    for day in (first, today() - dt.timedelta(days=2)):
+        ec = EmployerContactFactory(
+            team=world.team,
+            employer=world.employer,
+            job_specialist=world.specialist,
+            contact_date=day,
+        )
+        EmployerContactParticipant.objects.create(employer_contact=ec, participant=p)
+    # A contact on someone else's behalf is not this person's.
+    other = EmployerContactFactory(
+        employer=EmployerFactory(team=world.team, name="Annen Arbeidsgiver AS"),
+        job_specialist=world.specialist,
+    )
+    EmployerContactParticipant.objects.create(
+        employer_contact=other, participant=world.other_participant
+    )
+    html = specialist_client.get(reverse("participants:plan", kwargs={"pk": p.pk})).content
+    html = html.decode()
+    assert f"Utfylt av Kåre Kollega, {today().strftime('%d.%m.%Y')}" in html
+    assert world.employer.name in html and first.strftime("%d.%m.%Y") in html
+    assert other.employer.name not in html
+    pdf = specialist_client.get(reverse("participants:plan_pdf", kwargs={"pk": p.pk})).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Kåre Kollega" in text and "Arbeidsgivere kontaktet" in text
+    assert world.employer.name in text and first.strftime("%d.%m.%Y") in text

@@ -43,7 +43,7 @@ def test_another_teams_participant_id_is_404_on_every_participant_url(world):
 def test_partner_pages_and_csv_exports_contain_no_health_values(world):
     VocationalProfileFactory(
         participant=world.participant,
-        **{f: f"{HEALTH_MARK}-{f}" for f in ("diagnosis", "medication", "substance_use")},
+        **{f: f"{HEALTH_MARK}-{f}" for f in ("diagnosis", "medication", "bad_day_signs")},
     )
     Referral.objects.filter(pk=world.referral.pk).update(
         **{f: f"{HEALTH_MARK}-{f}" for f in Referral.HEALTH_FIELDS}
