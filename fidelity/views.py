@@ -61,8 +61,8 @@ from ips.audit.services import access_event_record, access_events_record_many
 from ips.charts import bar_chart, line_chart
 from ips.dates import oslo_today
 from ips.forms import add_validation_error
-from ips.pdf import render_pdf
 from ips.http import announce
+from ips.pdf import render_pdf
 
 PAGE_SIZE = 25
 

@@ -22,7 +22,15 @@ def _appointment(world) -> dict:
 
 
 def _only(*roles_ok: str) -> Expect:
-    others = {"specialist", "teammate", "other_specialist", "leader", "partner", "auditor", "coordinator"}
+    others = {
+        "specialist",
+        "teammate",
+        "other_specialist",
+        "leader",
+        "partner",
+        "auditor",
+        "coordinator",
+    }
     return Expect(statuses=login_required(**{r: (200 if r in roles_ok else 403) for r in others}))
 
 
