@@ -53,6 +53,7 @@ from ips.audit.models import AccessEvent
 from ips.audit.services import access_event_record, access_events_record_many
 from ips.dates import oslo_today
 from ips.forms import add_validation_error
+from ips.http import announce
 from participants import services as participant_services
 from participants.forms import ContactForm, PlanReviewForm
 from participants.models import Contact
@@ -245,7 +246,8 @@ def _queue_response(request, message: str) -> HttpResponse:
     html += render_to_string(
         "dashboards/partials/my_day_status.html", {"message": message, "oob": True}, request=request
     )
-    return trigger_client_event(HttpResponse(html), "myDayUpdated", after="settle")
+    response = trigger_client_event(HttpResponse(html), "myDayUpdated", after="settle")
+    return announce(response, message)
 
 
 def _action_subject(request, action: str, pk):
