@@ -27,3 +27,25 @@ def anchors_list(item) -> list[tuple[str, str]]:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def source_labels(values) -> str:
+    """The labels of an item's data sources, in the manual's order."""
+    from fidelity.models import DataSource
+
+    return ", ".join(str(label) for value, label in DataSource.choices if value in (values or []))
+
+
+@register.filter
+def chart_check_label(code: str) -> str:
+    from fidelity.models import ChartCheck
+
+    return str(ChartCheck(code).label)
+
+
+@register.filter
+def chart_answer_label(code: str) -> str:
+    from fidelity.models import ChartReviewAnswer
+
+    return str(ChartReviewAnswer.Answer(code).label) if code else ""
