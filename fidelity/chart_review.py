@@ -21,7 +21,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     Subquery,
     TextField,
     Value,
@@ -144,7 +143,7 @@ def _sample_rows(review: Review, today: dt.date) -> list[dict[str, Any]]:
         with_whom=Contact.With.BENEFITS_COUNSELLOR,
         contact_date__lte=review.period_end,
     )
-    return list(
+    rows = (
         Participant.objects.filter(
             pk__in=SampledRecord.objects.filter(review=review).values("participant_id")
         )
@@ -166,7 +165,9 @@ def _sample_rows(review: Review, today: dt.date) -> list[dict[str, Any]]:
             matching_contacts=SubqueryCount(matching.values("id")),
             followed_up=Exists(follow_up),
             counselled=Coalesce(
-                F("profile__benefits_counselling_received"), Value(False), output_field=BooleanField()
+                F("profile__benefits_counselling_received"),
+                Value(False),
+                output_field=BooleanField(),
             ),
             counsellor_contact=Exists(counsellor),
         )
@@ -187,6 +188,7 @@ def _sample_rows(review: Review, today: dt.date) -> list[dict[str, Any]]:
             "counsellor_contact",
         )
     )
+    return [dict(row) for row in rows]
 
 
 def _d(day: dt.date | None) -> str:

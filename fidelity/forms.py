@@ -3,7 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fidelity.models import ChartReviewAnswer, DataSource, Item, QualityAction, Review, ReviewNote, Scale
+from fidelity.models import (
+    ChartReviewAnswer,
+    DataSource,
+    Item,
+    QualityAction,
+    Review,
+    ReviewNote,
+    Scale,
+)
 from ips.accounts.models import Team, User
 from ips.forms import DateInput
 from ips.periods import period_dates, period_normalise

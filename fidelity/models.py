@@ -290,7 +290,9 @@ class ReviewerSubmission(models.Model):
     class Meta:
         ordering = ["submitted_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "reviewer"], name="reviewer_submission_unique")
+            models.UniqueConstraint(
+                fields=["review", "reviewer"], name="reviewer_submission_unique"
+            )
         ]
 
 
@@ -341,7 +343,10 @@ class ChartCheck(models.TextChoices):
     PREFERENCES = "preferences", _("Arbeidsgiverkontakter følger deltakerens ønsker")
     BENEFITS = "benefits", _("Tilbudt veiledning om ytelser")
     FOLLOW_ALONG = "follow_along", _("Oppfølging etter jobbstart")
-    TIME_UNLIMITED = "time_unlimited", _("Tidsubegrenset oppfølging (ikke avsluttet for uteblivelse)")
+    TIME_UNLIMITED = (
+        "time_unlimited",
+        _("Tidsubegrenset oppfølging (ikke avsluttet for uteblivelse)"),
+    )
 
 
 @track_history

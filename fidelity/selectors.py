@@ -281,9 +281,9 @@ def can_see_notes(user: Any, review: Review) -> bool:
         return False
     if user.pk in _reviewer_ids(review):
         return True
-    return review.status == Review.Status.FINAL and review.team_id in scope_for(
-        user
-    ).leader_team_ids
+    return (
+        review.status == Review.Status.FINAL and review.team_id in scope_for(user).leader_team_ids
+    )
 
 
 def notes_for(user: Any, review: Review) -> QuerySet[ReviewNote]:

@@ -157,9 +157,7 @@ def item_score_save(
     if review.status == Status.FINAL:
         raise _locked(review)
     if is_independent(review) and not all_submitted(review):
-        raise ValidationError(
-            _("Konsensus settes når begge målerne har levert sine egne skårer.")
-        )
+        raise ValidationError(_("Konsensus settes når begge målerne har levert sine egne skårer."))
     sources = [s for s in DataSource.values if s in set(sources)]
     item_score.sources = sources
     item_score.score = score
@@ -299,9 +297,7 @@ def reviewer_submit(*, by: User, review: Review) -> ReviewerSubmission:
     if ReviewerSubmission.objects.filter(review=review, reviewer=by).exists():
         raise ValidationError(_("Du har allerede levert skårene dine."))
     items = review.scale.items.count()
-    scored = ReviewerScore.objects.filter(
-        review=review, reviewer=by, score__isnull=False
-    ).count()
+    scored = ReviewerScore.objects.filter(review=review, reviewer=by, score__isnull=False).count()
     if scored < items:
         raise ValidationError(
             _("Skår alle punktene før du leverer (%(n)s mangler).") % {"n": items - scored}
@@ -319,9 +315,7 @@ def consensus_adopt_agreed(*, by: User, review: Review) -> int:
     if review.status == Status.FINAL:
         raise _locked(review)
     if not is_independent(review) or not all_submitted(review):
-        raise ValidationError(
-            _("Konsensus settes når begge målerne har levert sine egne skårer.")
-        )
+        raise ValidationError(_("Konsensus settes når begge målerne har levert sine egne skårer."))
     by_item: dict[int, list[ReviewerScore]] = {}
     for own in ReviewerScore.objects.filter(review=review).order_by("reviewer_id"):
         by_item.setdefault(own.item_id, []).append(own)

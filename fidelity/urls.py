@@ -13,9 +13,7 @@ urlpatterns = [
     path("<int:pk>/gjenapne/", views.review_reopen_view, name="review_reopen"),
     path("<int:pk>/utvalg/", views.review_sample_draw, name="sample_draw"),
     path("<int:pk>/pdf/", views.review_pdf_view, name="review_pdf"),
-    path(
-        "<int:pk>/punkt/<int:item_pk>/min-skar/", views.reviewer_score, name="reviewer_score"
-    ),
+    path("<int:pk>/punkt/<int:item_pk>/min-skar/", views.reviewer_score, name="reviewer_score"),
     path("<int:pk>/lever/", views.reviewer_submit_view, name="reviewer_submit"),
     path("<int:pk>/sammenlign/", views.review_compare, name="review_compare"),
     path("<int:pk>/konsensus/samstemte/", views.consensus_adopt, name="consensus_adopt"),

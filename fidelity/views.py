@@ -42,14 +42,14 @@ from fidelity.services import (
     item_score_save,
     quality_action_create,
     quality_action_set_status,
-    review_note_create,
-    reviewer_score_save,
-    reviewer_submit,
-    section_reports_save,
     review_change_status,
     review_create,
+    review_note_create,
     review_reopen,
+    reviewer_score_save,
+    reviewer_submit,
     sample_draw,
+    section_reports_save,
 )
 from fidelity.tasks import review_export_run
 from ips.access import is_auditor, is_leader, require, review_team_ids_for
@@ -167,7 +167,10 @@ def _state(request, review: Review) -> dict:
         "my_submitted": request.user.pk in submitted,
         # The consensus (or, with one reviewer, the score) is set once the own scores are in.
         "can_edit": editable and not final and (not independent or revealed),
-        "can_score_own": independent and is_reviewer and not final and request.user.pk not in submitted,
+        "can_score_own": independent
+        and is_reviewer
+        and not final
+        and request.user.pk not in submitted,
         "can_manage": editable,
         "can_see_notes": selectors.can_see_notes(request.user, review),
     }
@@ -346,7 +349,9 @@ def reviewer_score(request, pk, item_pk):
         else:
             messages.error(request, " ".join(m for e in form.errors.values() for m in e))
         return redirect(f"{review.get_absolute_url()}#item-{score.item.number}")
-    context = _fragment_context(request, review, score, {("own", score.item_id): None if saved else form})
+    context = _fragment_context(
+        request, review, score, {("own", score.item_id): None if saved else form}
+    )
     context["saved"] = saved
     response = HttpResponse(
         render_to_string("fidelity/review_detail.html#item_row", context, request)
@@ -489,7 +494,10 @@ def review_worksheet(request, pk):
             participants=[row.record.participant for row in sheet.rows],
         )
     rows = [
-        {"row": row, "fields": [(cell, form[f"r{row.record.pk}-{cell.check}"]) for cell in row.cells]}
+        {
+            "row": row,
+            "fields": [(cell, form[f"r{row.record.pk}-{cell.check}"]) for cell in row.cells],
+        }
         for row in sheet.rows
     ]
     return render(
@@ -523,7 +531,9 @@ def review_report(request, pk):
             sections.append(
                 {
                     "section": section,
-                    "strengths": request.POST.get(f"strengths-{section.pk}", report.strengths if report else "")
+                    "strengths": request.POST.get(
+                        f"strengths-{section.pk}", report.strengths if report else ""
+                    )
                     if request.method == "POST"
                     else (report.strengths if report else ""),
                     "recommendations": [],
@@ -565,9 +575,7 @@ def _quality_plan_context(request, review: Review, forms_by_score=None) -> dict:
             {
                 "score": rec,
                 "form": forms_by_score.get(rec.pk)
-                or QualityActionForm(
-                    initial={"action": rec.recommendation}, prefix=f"rec{rec.pk}"
-                ),
+                or QualityActionForm(initial={"action": rec.recommendation}, prefix=f"rec{rec.pk}"),
                 "actions": [
                     (a, QualityActionStatusForm(initial={"status": a.status}, prefix=f"a{a.pk}"))
                     for a in rec.quality_actions.all()
@@ -598,7 +606,9 @@ def quality_plan(request, pk):
                 add_validation_error(form, error)
             else:
                 messages.success(request, _("Tiltaket er lagt til i kvalitetsplanen."))
-                return redirect(f"{reverse('fidelity:quality_plan', kwargs={'pk': review.pk})}#rec-{rec.pk}")
+                return redirect(
+                    f"{reverse('fidelity:quality_plan', kwargs={'pk': review.pk})}#rec-{rec.pk}"
+                )
         return render(
             request,
             "fidelity/quality_plan.html",

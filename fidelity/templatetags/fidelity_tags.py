@@ -1,5 +1,6 @@
 from django import template
 
+from fidelity.models import ChartCheck, ChartReviewAnswer, DataSource
 from fidelity.selectors import localised
 
 register = template.Library()
@@ -32,20 +33,14 @@ def get(mapping, key):
 @register.filter
 def source_labels(values) -> str:
     """The labels of an item's data sources, in the manual's order."""
-    from fidelity.models import DataSource
-
     return ", ".join(str(label) for value, label in DataSource.choices if value in (values or []))
 
 
 @register.filter
 def chart_check_label(code: str) -> str:
-    from fidelity.models import ChartCheck
-
     return str(ChartCheck(code).label)
 
 
 @register.filter
 def chart_answer_label(code: str) -> str:
-    from fidelity.models import ChartReviewAnswer
-
     return str(ChartReviewAnswer.Answer(code).label) if code else ""

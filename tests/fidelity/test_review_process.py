@@ -252,7 +252,12 @@ def test_an_interview_note_needs_who_was_interviewed(world, auditor_client):
     url = reverse("fidelity:review_notes", kwargs={"pk": review.pk})
     response = auditor_client.post(
         url,
-        {"kind": "interview", "held_on": "2026-11-02", "notes": "Skrevet tekst", "items": [item.pk]},
+        {
+            "kind": "interview",
+            "held_on": "2026-11-02",
+            "notes": "Skrevet tekst",
+            "items": [item.pk],
+        },
     )
     assert response.status_code == 422
     body = response.content.decode()
@@ -293,7 +298,9 @@ def test_worksheet_computes_the_checks_from_the_records(world, auditor_client):
         contact_date=person.entry_date + dt.timedelta(days=12),
     )
     contact.participants.add(person)
-    job = JobFactory(participant=person, employer=employer, start_date=today() - dt.timedelta(days=10))
+    job = JobFactory(
+        participant=person, employer=employer, start_date=today() - dt.timedelta(days=10)
+    )
     ContactFactory(participant=person, contact_date=job.start_date + dt.timedelta(days=1))
     SampledRecord.objects.create(review=review, participant=person, drawn_by=world.auditor)
 
@@ -381,9 +388,7 @@ def test_leader_builds_the_quality_plan_and_the_next_review_shows_it(world, lead
     action = QualityAction.objects.get()
     assert (action.team, action.status) == (world.team, "planned")
     leader_client.post(
-        reverse(
-            "fidelity:quality_action_status", kwargs={"pk": review.pk, "action_pk": action.pk}
-        ),
+        reverse("fidelity:quality_action_status", kwargs={"pk": review.pk, "action_pk": action.pk}),
         {f"a{action.pk}-status": "in_progress"},
     )
     action.refresh_from_db()

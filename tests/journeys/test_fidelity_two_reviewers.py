@@ -21,7 +21,12 @@ from ips.accounts.models import Membership
 from ips.dates import oslo_today
 from ips.periods import half_year_code
 from tests.conftest import ARTIFACTS, _new_context, _new_page, browser_login, screenshot
-from tests.factories import ContactFactory, ParticipantFactory, VocationalProfileFactory, make_member
+from tests.factories import (
+    ContactFactory,
+    ParticipantFactory,
+    VocationalProfileFactory,
+    make_member,
+)
 from tests.fidelity.factories import ensure_scales, make_review
 
 FIRST_SECRET = "Rune mener"
