@@ -215,3 +215,22 @@ class QualityActionStatusForm(forms.Form):
         choices=QualityAction.Status.choices,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+
+
+class ReportForm(forms.Form):
+    """The report's strengths, one text per section of the scale (`strengths-<section id>`)."""
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section, initial in sections:
+            self.fields[f"strengths-{section.pk}"] = forms.CharField(
+                label=_("Styrker"),
+                required=False,
+                initial=initial,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            )
+
+    def strengths(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("strengths-")): value for name, value in self.cleaned_data.items()
+        }

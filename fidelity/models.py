@@ -147,7 +147,8 @@ class ItemScore(models.Model):
     recommendation = models.TextField(_("anbefaling"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Which of the manual's four data sources (DataSource, below) the score rests on.
-    sources = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    # A database default as well: bulk SQL (the national demo seed) inserts scores without it.
+    sources = ArrayField(models.CharField(max_length=20), default=list, db_default="{}", blank=True)
 
     class Meta:
         ordering = ["item__number"]

@@ -26,6 +26,7 @@ from fidelity.forms import (
     QualityActionForm,
     QualityActionStatusForm,
     ReopenForm,
+    ReportForm,
     ReviewCreateForm,
     ReviewerScoreForm,
     ReviewNoteForm,
@@ -176,7 +177,9 @@ def _state(request, review: Review) -> dict:
     }
 
 
-def _rows(request, review: Review, scores, state: dict, *, forms_for=None) -> list[dict]:
+def _rows(
+    request, review: Review, scores, state: dict, *, previous=None, forms_for=None
+) -> list[dict]:
     """One row per item: the score (consensus), the user's own score, the side-by-side
     comparison once revealed, the evidence (indicator, chart review, notes) and last time's
     follow-up. A fixed number of queries whatever the number of items."""
@@ -195,7 +198,7 @@ def _rows(request, review: Review, scores, state: dict, *, forms_for=None) -> li
     chart_totals = {}
     if review.sample.all():
         chart_totals = worksheet_for(review).totals_by_item_code()
-    follow_ups = selectors.follow_ups_for(review, selectors.previous_review(review))
+    follow_ups = selectors.follow_ups_for(review, previous)
     forms_for = forms_for or {}
     rows = []
     for s in scores:
@@ -241,7 +244,7 @@ def _detail_context(request, review: Review) -> dict:
     reviewers = sorted(review.reviewers.all(), key=lambda u: (u.first_name, u.pk))
     return {
         "review": review,
-        "rows": _rows(request, review, scores, state),
+        "rows": _rows(request, review, scores, state, previous=previous),
         "summary": summary,
         "previous": previous,
         "previous_diff": summary.total - (previous.total or 0) if previous else None,
@@ -308,12 +311,13 @@ def item_score(request, pk, item_pk):
 def _fragment_context(request, review: Review, score: ItemScore, forms_for: dict) -> dict:
     state = _state(request, review)
     forms_for = {k: v for k, v in forms_for.items() if v is not None}
+    previous = selectors.previous_review(review)
     context = {
         "review": review,
-        "row": _rows(request, review, [score], state, forms_for=forms_for)[0],
+        "row": _rows(request, review, [score], state, previous=previous, forms_for=forms_for)[0],
         # The totals beside the form follow each save (htmx out-of-band swap).
         "summary": selectors.review_summary(review, selectors.review_scores(review)),
-        "previous": selectors.previous_review(review),
+        "previous": previous,
         "oob": True,
         **state,
     }
@@ -523,7 +527,7 @@ def review_report(request, pk):
     editable = can_edit_review(request.user, review) and review.status != Review.Status.FINAL
     scores = selectors.review_scores(review)
     reports = selectors.section_reports(review)
-    sections = []
+    sections: list[dict] = []
     for score in scores:
         section = score.item.section
         if not sections or sections[-1]["section"].pk != section.pk:
@@ -531,35 +535,33 @@ def review_report(request, pk):
             sections.append(
                 {
                     "section": section,
-                    "strengths": request.POST.get(
-                        f"strengths-{section.pk}", report.strengths if report else ""
-                    )
-                    if request.method == "POST"
-                    else (report.strengths if report else ""),
+                    "strengths": report.strengths if report else "",
                     "recommendations": [],
                 }
             )
         if score.recommendation:
             sections[-1]["recommendations"].append(score)
+    form = ReportForm(
+        request.POST or None, sections=[(s["section"], s["strengths"]) for s in sections]
+    )
     status = 200
     if request.method == "POST":
         require(editable)
-        try:
-            section_reports_save(
-                by=request.user,
-                review=review,
-                strengths={s["section"].pk: s["strengths"] for s in sections},
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            status = 422
-        else:
-            messages.success(request, _("Rapporten er lagret."))
-            return redirect("fidelity:review_report", pk=review.pk)
+        if form.is_valid():
+            try:
+                section_reports_save(by=request.user, review=review, strengths=form.strengths())
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("Rapporten er lagret."))
+                return redirect("fidelity:review_report", pk=review.pk)
+        status = 422
+    for s in sections:
+        s["field"] = form[f"strengths-{s['section'].pk}"]
     return render(
         request,
         "fidelity/review_report.html",
-        {"review": review, "sections": sections, "editable": editable},
+        {"review": review, "sections": sections, "editable": editable, "form": form},
         status=status,
     )
 
