@@ -20,6 +20,7 @@ from fidelity.models import QualityAction, Review, ReviewerScore, ReviewNote
 from ips.accounts.models import Membership
 from ips.dates import oslo_today
 from ips.periods import half_year_code
+from tests.a11y.test_axe import blocking_violations
 from tests.conftest import ARTIFACTS, _new_context, _new_page, browser_login, screenshot
 from tests.factories import (
     ContactFactory,
@@ -69,6 +70,12 @@ def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def _accessible(page) -> None:
+    """axe-core finds nothing serious or critical (WCAG 2.1 A/AA), as for the main pages."""
+    problems = blocking_violations(page)
+    assert not problems, f"{page.url}: {problems}"
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
@@ -110,6 +117,7 @@ def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
         rune.get_by_role("button", name="Trekk 10 journaler til gjennomgang").click()
         rune.get_by_text("journaler er trukket ut til gjennomgang").wait_for()
 
+        _accessible(rune)
         for number in range(1, 26):
             _score_own(rune, number, DIFFERENT.get(number, 4), f"{FIRST_SECRET} om punkt {number}")
         rune.get_by_role("button", name="Lever mine skårer").click()
@@ -139,6 +147,7 @@ def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
             "Målerne skåret ulikt på 3 punkter."
         )
         assert FIRST_SECRET in randi.content()
+        _accessible(randi)
         randi.set_viewport_size({"width": 360, "height": 800})
         _no_sideways_scroll(randi)
         screenshot(randi, "fidelity-two-reviewers-compare-360")
@@ -178,6 +187,7 @@ def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
             rune.get_by_role("button", name="Lagre notat").click()
             rune.get_by_text("Notatet er lagret.").wait_for()
         expect(rune.get_by_test_id("note")).to_have_count(2)
+        _accessible(rune)
         notes = ReviewNote.objects.filter(review=review).order_by("pk")
         assert [sorted(i.code for i in n.items.all()) for n in notes] == [["O5", "S1"], ["O3"]]
 
@@ -188,6 +198,7 @@ def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
         expect(records).to_have_count(4)
         body = rune.content()
         assert "SKJULT-DIAGNOSE" not in body and "SKJULT-MED" not in body
+        _accessible(rune)
         records.first.get_by_label("Tilbudt veiledning om ytelser").select_option("yes")
         for i in range(4):
             select = records.nth(i).get_by_label("Arbeidsgiverkontakter følger deltakerens ønsker")
@@ -204,6 +215,7 @@ def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
 
         # --- The report's strengths, then final.
         rune.get_by_role("link", name="Rapport", exact=True).click()
+        _accessible(rune)
         rune.get_by_label("Styrker").first.fill(STRENGTHS)
         rune.get_by_role("button", name="Lagre rapporten").click()
         rune.get_by_text("Rapporten er lagret.").wait_for()
@@ -238,6 +250,7 @@ def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
         leader = open_as("leder")
         leader.goto(review.get_absolute_url())
         leader.get_by_role("link", name="Kvalitetsplan", exact=True).click()
+        _accessible(leader)
         for number, (action, status) in {
             1: ("Fordel deltakerne jevnt på spesialistene", "Pågår"),
             2: ("Flytt administrative oppgaver til lederen", None),
@@ -274,6 +287,7 @@ def test_two_auditors_score_independently_agree_finalise_and_the_leader_plans(
         expect(second).to_contain_text(RECOMMENDATIONS[2])
         expect(second).to_contain_text("Planlagt")
         expect(leader.get_by_test_id("follow-up")).to_have_count(2)
+        _accessible(leader)
         screenshot(leader, "fidelity-next-review-follow-up")
     finally:
         for context in contexts:
