@@ -3,7 +3,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fidelity.models import MentoringEntry, Review, Scale
+from fidelity.models import (
+    ChartReviewAnswer,
+    DataSource,
+    Item,
+    MentoringEntry,
+    QualityAction,
+    Review,
+    ReviewNote,
+    Scale,
+)
 from ips.accounts.models import Team, User
 from ips.forms import DateInput
 from ips.periods import period_dates, period_normalise
@@ -85,6 +94,32 @@ class ItemScoreForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+    sources = forms.MultipleChoiceField(
+        label=_("Kilder"),
+        required=False,
+        choices=DataSource.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Velg blant de fire kildene.")},
+    )
+
+
+class ReviewerScoreForm(forms.Form):
+    """One reviewer's own score of an item, before the reviewers compare."""
+
+    score = forms.TypedChoiceField(
+        label=_("Min skår"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Velg en skår fra 1 til 5.")},
+    )
+    rationale = forms.CharField(
+        label=_("Min begrunnelse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
 
 
 class ReopenForm(forms.Form):
@@ -133,3 +168,99 @@ class MentoringEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = specialists
         self.fields["specialist"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ReviewNoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type notat"), choices=ReviewNote.Kind.choices, initial=ReviewNote.Kind.INTERVIEW
+    )
+    interviewee = forms.ChoiceField(
+        label=_("Hvem ble intervjuet"),
+        choices=[("", _("(ikke for observasjon)")), *ReviewNote.Interviewee.choices],
+        required=False,
+    )
+    held_on = forms.DateField(label=_("Dato"), widget=DateInput())
+    notes = forms.CharField(label=_("Notater"), widget=forms.Textarea(attrs={"rows": 4}))
+    items: forms.ModelMultipleChoiceField[Item] = forms.ModelMultipleChoiceField(
+        label=_("Punkter notatet belyser"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Velg minst ett punkt.")},
+    )
+
+    def __init__(self, *args, scale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = Item.objects.filter(scale=scale).order_by("number")
+        self.fields["items"].label_from_instance = lambda i: f"{i.code} {i.name_nb}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ReviewNote.Kind.INTERVIEW and not data.get("interviewee"):
+            self.add_error("interviewee", _("Velg hvem som ble intervjuet."))
+        return data
+
+
+ANSWER_CHOICES = [("", _("Ikke vurdert")), *ChartReviewAnswer.Answer.choices]
+
+
+class WorksheetForm(forms.Form):
+    """One choice per sampled record and check, named `r<record id>-<check>`; each starts at
+    the reviewer's earlier answer, or else at what the records say."""
+
+    def __init__(self, *args, sheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = {}
+        for row in sheet.rows:
+            for cell in row.cells:
+                name = f"r{row.record.pk}-{cell.check}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{row.name}: {cell.check}",
+                    choices=ANSWER_CHOICES,
+                    required=False,
+                    initial=cell.answer or cell.computed,
+                )
+                self.cells[name] = (row.record.pk, cell.check)
+
+    def answers(self) -> dict[tuple[int, str], str]:
+        return {key: self.cleaned_data.get(name, "") for name, key in self.cells.items()}
+
+
+class QualityActionForm(forms.Form):
+    action = forms.CharField(
+        label=_("Tiltak"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    responsible = forms.CharField(
+        label=_("Ansvarlig"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    target_date = forms.DateField(
+        label=_("Frist"), widget=DateInput(attrs={"class": "form-control"})
+    )
+
+
+class QualityActionStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=QualityAction.Status.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
+class ReportForm(forms.Form):
+    """The report's strengths, one text per section of the scale (`strengths-<section id>`)."""
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section, initial in sections:
+            self.fields[f"strengths-{section.pk}"] = forms.CharField(
+                label=_("Styrker"),
+                required=False,
+                initial=initial,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            )
+
+    def strengths(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("strengths-")): value for name, value in self.cleaned_data.items()
+        }

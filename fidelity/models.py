@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -146,6 +147,9 @@ class ItemScore(models.Model):
     data_sources = models.TextField(_("datakilder"), blank=True)
     recommendation = models.TextField(_("anbefaling"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Which of the manual's four data sources (DataSource, below) the score rests on.
+    # A database default as well: bulk SQL (the national demo seed) inserts scores without it.
+    sources = ArrayField(models.CharField(max_length=20), default=list, db_default="{}", blank=True)
 
     class Meta:
         ordering = ["item__number"]
@@ -286,3 +290,195 @@ class MentoringEntry(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["team", "date"], name="mentoring_team_date_idx")]
+
+
+# --- Independent scoring, evidence, chart review, report and quality plan (issue 20) ------------
+
+
+class DataSource(models.TextChoices):
+    """The four data sources of the Fidelity Review Manual."""
+
+    RECORDS = "records", _("Journaler og fagsystem")
+    DOCUMENTS = "documents", _("Dokumenter")
+    INTERVIEWS = "interviews", _("Intervjuer")
+    OBSERVATION = "observation", _("Observasjon")
+
+
+@track_history
+class ReviewerScore(models.Model):
+    """One reviewer's own score of one item, given before the reviewers compare. The review's
+    consensus is the item's ItemScore; these stay beside it (also when the review is final)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="reviewer_scores")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("skår"), null=True, blank=True)
+    rationale = models.TextField(_("begrunnelse"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item__number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="reviewer_score_between_1_and_5",
+                violation_error_message=_("Skåren må være mellom 1 og 5."),
+            ),
+            models.UniqueConstraint(
+                fields=["review", "item", "reviewer"], name="reviewer_score_unique"
+            ),
+        ]
+
+
+class ReviewerSubmission(models.Model):
+    """A reviewer has handed in their own scores: from then on they are locked, and once every
+    reviewer has handed in, the scores are shown side by side."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="submissions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reviewer"], name="reviewer_submission_unique"
+            )
+        ]
+
+
+@track_history
+class ReviewNote(models.Model):
+    """An interview or observation note, linked to the items it informs. The reviewers' own:
+    shown to the review's reviewers and, once the review is final, to the team's leader."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("Intervju")
+        OBSERVATION = "observation", _("Observasjon")
+
+    class Interviewee(models.TextChoices):
+        LEADER = "leader", _("IPS-leder")
+        SPECIALIST = "specialist", _("Jobbspesialist")
+        CLINICIAN = "clinician", _("Behandler")
+        PARTICIPANT = "participant", _("Deltaker")
+        NAV = "nav", _("NAV-kontakt")
+        EMPLOYER = "employer", _("Arbeidsgiver")
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    interviewee = models.CharField(
+        _("hvem ble intervjuet"), max_length=20, choices=Interviewee.choices, blank=True
+    )
+    held_on = models.DateField(_("dato"))
+    notes = models.TextField(_("notater"))
+    items = models.ManyToManyField(Item, related_name="+", verbose_name=_("punkter"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="interview") & ~Q(interviewee=""))
+                | (Q(kind="observation") & Q(interviewee="")),
+                name="review_note_interviewee_for_interviews",
+            )
+        ]
+
+
+class ChartCheck(models.TextChoices):
+    """The checks of the chart-review worksheet, each feeding one item (by its code)."""
+
+    PROFILE = "profile", _("Yrkesprofil startet og oppdatert etter jobbstart")
+    RAPID_CONTACT = "rapid_contact", _("Første møte med arbeidsgiver innen 30 dager")
+    PREFERENCES = "preferences", _("Arbeidsgiverkontakter følger deltakerens ønsker")
+    BENEFITS = "benefits", _("Tilbudt veiledning om ytelser")
+    FOLLOW_ALONG = "follow_along", _("Oppfølging etter jobbstart")
+    TIME_UNLIMITED = (
+        "time_unlimited",
+        _("Tidsubegrenset oppfølging (ikke avsluttet for uteblivelse)"),
+    )
+
+
+@track_history
+class ChartReviewAnswer(models.Model):
+    """The reviewer's answer to one check for one sampled record: the system's computed value
+    confirmed or corrected. `computed` keeps what the records said when the answer was given."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Ja")
+        NO = "no", _("Nei")
+        NOT_APPLICABLE = "na", _("Ikke aktuelt")
+
+    record = models.ForeignKey(SampledRecord, on_delete=models.PROTECT, related_name="answers")
+    check_code = models.CharField(max_length=20, choices=ChartCheck.choices)
+    answer = models.CharField(max_length=5, choices=Answer.choices)
+    computed = models.CharField(max_length=5, choices=Answer.choices, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "check_code"], name="chart_answer_unique"),
+            models.CheckConstraint(
+                condition=Q(check_code__in=ChartCheck.values), name="chart_answer_known_check"
+            ),
+        ]
+
+
+@track_history
+class SectionReport(models.Model):
+    """The report's strengths for one section of the scale (recommendations are per item)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="section_reports")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    strengths = models.TextField(_("styrker"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "section"], name="section_report_unique")
+        ]
+
+
+@track_history
+class QualityAction(models.Model):
+    """An action in the team's quality plan, made by the leader from a recommendation of a
+    final review and followed up at the next review."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planlagt")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        DONE = "done", _("Gjennomført")
+        DROPPED = "dropped", _("Ikke gjennomført")
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="quality_actions"
+    )
+    recommendation = models.ForeignKey(
+        ItemScore, on_delete=models.PROTECT, related_name="quality_actions"
+    )
+    action = models.TextField(_("tiltak"))
+    responsible = models.CharField(_("ansvarlig"), max_length=200)
+    target_date = models.DateField(_("frist"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["target_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "in_progress", "done", "dropped"]),
+                name="quality_action_status_known",
+            )
+        ]

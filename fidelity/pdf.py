@@ -44,8 +44,25 @@ def review_pdf_context(review: Review) -> dict:
         width=900,
         height=300,
     )
+    reports = selectors.section_reports(review)
+    report_sections: list[dict] = []
+    for s in scores:
+        section = s.item.section
+        if not report_sections or report_sections[-1]["section"].pk != section.pk:
+            report = reports.get(section.pk)
+            report_sections.append(
+                {
+                    "section": section,
+                    "strengths": report.strengths if report else "",
+                    "recommendations": [],
+                }
+            )
+        if s.recommendation:
+            report_sections[-1]["recommendations"].append(s)
     return {
         "review": review,
+        "independent": selectors.is_independent(review),
+        "report_sections": report_sections,
         # «UTKAST» on every page until the review is final (DESIGN.md §5).
         "is_draft": review.status != Review.Status.FINAL,
         "reviewers": list(review.reviewers.all()),

@@ -13,12 +13,17 @@ from django.utils.translation import get_language
 from fidelity.models import (
     ItemScore,
     MentoringEntry,
+    QualityAction,
     Review,
+    ReviewerScore,
+    ReviewerSubmission,
     ReviewEvent,
     ReviewExport,
+    ReviewNote,
     SampledRecord,
     Scale,
     Section,
+    SectionReport,
 )
 from fidelity.schedule import REVIEW_DUE_NOTICE_DAYS, REVIEW_SCHEDULE_SQL
 from ips.access import Scope, get_in_scope, review_team_ids_for, scope_for
@@ -457,4 +462,139 @@ def cross_team_overview(team_ids: Iterable[int]) -> CrossTeamOverview:
         without_result=sum(1 for r in results if not r.trend),
         items=items,
         periods=sorted({period for r in results for period, _total in r.trend}),
+    )
+
+
+# --- Independent scoring ------------------------------------------------------------------------
+
+
+def _reviewer_ids(review: Review) -> list[int]:
+    # Uses the prefetched reviewers when the page loaded them.
+    return [u.pk for u in review.reviewers.all()]
+
+
+def is_independent(review: Review) -> bool:
+    """Two (or more) reviewers score on their own first, then agree a consensus. With one
+    reviewer the item scores are that reviewer's, as before."""
+    return len(_reviewer_ids(review)) >= 2
+
+
+def submitted_reviewer_ids(review: Review) -> set[int]:
+    return set(
+        ReviewerSubmission.objects.filter(review=review).values_list("reviewer_id", flat=True)
+    )
+
+
+def all_submitted(review: Review, submitted: set[int] | None = None) -> bool:
+    submitted = submitted_reviewer_ids(review) if submitted is None else submitted
+    return set(_reviewer_ids(review)) <= submitted
+
+
+def reviewer_scores_visible_to(
+    review: Review, user: Any, submitted: set[int] | None = None
+) -> list[ReviewerScore]:
+    """The reviewers' own scores this user may see: none for a one-reviewer review; before
+    every reviewer has handed in, only the user's own; afterwards everyone's, side by side.
+    This is the one place the rule lives: every page and fragment reads through it."""
+    if not is_independent(review):
+        return []
+    qs = ReviewerScore.objects.filter(review=review).select_related("reviewer")
+    if not all_submitted(review, submitted):
+        qs = qs.filter(reviewer_id=user.pk)
+    return list(qs.order_by("item__number", "reviewer__first_name", "reviewer_id"))
+
+
+@dataclass
+class ItemComparison:
+    """One item's reviewer scores side by side (in the order of `reviewers`)."""
+
+    item_score: ItemScore
+    own: list[ReviewerScore | None]
+
+    @property
+    def differs(self) -> bool:
+        values = {o.score if o else None for o in self.own}
+        return len(values) > 1
+
+    @property
+    def spread(self) -> int:
+        values = [o.score for o in self.own if o and o.score is not None]
+        return max(values) - min(values) if values else 0
+
+
+def review_comparison(
+    review: Review, scores: list[ItemScore], visible: list[ReviewerScore]
+) -> tuple[list[Any], list[ItemComparison]]:
+    """(reviewers, one comparison per item) from already loaded scores."""
+    reviewers = sorted(review.reviewers.all(), key=lambda u: (u.first_name, u.pk))
+    by_key = {(o.item_id, o.reviewer_id): o for o in visible}
+    return reviewers, [
+        ItemComparison(s, [by_key.get((s.item_id, u.pk)) for u in reviewers]) for s in scores
+    ]
+
+
+# --- Notes -------------------------------------------------------------------------------------------
+
+
+def can_see_notes(user: Any, review: Review) -> bool:
+    """Interview and observation notes: the review's reviewers, and once it is final the team's
+    leader. Nobody else (not the team's other auditors, not its staff)."""
+    if review.team_id not in review_team_ids_for(user):
+        return False
+    if user.pk in _reviewer_ids(review):
+        return True
+    return (
+        review.status == Review.Status.FINAL and review.team_id in scope_for(user).leader_team_ids
+    )
+
+
+def notes_for(user: Any, review: Review) -> QuerySet[ReviewNote]:
+    if not can_see_notes(user, review):
+        return ReviewNote.objects.none()
+    return (
+        ReviewNote.objects.filter(review=review)
+        .select_related("author")
+        .prefetch_related("items")
+        .order_by("held_on", "pk")
+    )
+
+
+# --- Report and follow-up -----------------------------------------------------------------------
+
+
+def section_reports(review: Review) -> dict[int, SectionReport]:
+    return {r.section_id: r for r in SectionReport.objects.filter(review=review)}
+
+
+def recommendations_of(review: Review) -> list[ItemScore]:
+    """The review's item recommendations with their quality-plan actions (two queries)."""
+    return list(
+        review.scores.exclude(recommendation="")
+        .select_related("item__section", "review")
+        .prefetch_related(
+            Prefetch(
+                "quality_actions",
+                queryset=QualityAction.objects.select_related("created_by").order_by(
+                    "target_date", "pk"
+                ),
+            )
+        )
+        .order_by("item__number")
+    )
+
+
+def follow_ups_for(review: Review, previous: Review | None) -> dict[int, ItemScore]:
+    """item id -> last time's recommendation (with its actions and their status), for the
+    items of `review`. Scores are never lowered because a recommendation was not carried
+    out: this is shown beside the item, never fed into a suggestion."""
+    if previous is None or previous.scale_id != review.scale_id:
+        return {}
+    return {s.item_id: s for s in recommendations_of(previous)}
+
+
+def quality_actions_for(user: Any, team_id: int) -> QuerySet[QualityAction]:
+    if team_id not in review_team_ids_for(user):
+        return QualityAction.objects.none()
+    return QualityAction.objects.filter(team_id=team_id).select_related(
+        "recommendation__item", "recommendation__review"
     )

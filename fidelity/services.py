@@ -13,7 +13,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fidelity.indicators import Window, served_participants
-from fidelity.models import ItemScore, MentoringEntry, Review, ReviewEvent, SampledRecord, Scale
+from fidelity.models import (
+    ChartCheck,
+    ChartReviewAnswer,
+    DataSource,
+    Item,
+    ItemScore,
+    MentoringEntry,
+    QualityAction,
+    Review,
+    ReviewerScore,
+    ReviewerSubmission,
+    ReviewEvent,
+    ReviewNote,
+    SampledRecord,
+    Scale,
+    Section,
+    SectionReport,
+)
+from fidelity.selectors import all_submitted, is_independent
 from ips import changes
 from ips.access import review_team_ids_for, scope_for
 from ips.accounts.models import Membership, Team, User
@@ -132,11 +150,18 @@ def item_score_save(
     rationale: str = "",
     data_sources: str = "",
     recommendation: str = "",
+    sources: Iterable[str] = (),
 ) -> ItemScore:
+    """The item's score: with one reviewer their score, with two the consensus (only once both
+    have handed in their own scores)."""
     review = Review.objects.select_for_update().get(pk=item_score.review_id)
     _require_editable(by, review)
     if review.status == Status.FINAL:
         raise _locked(review)
+    if is_independent(review) and not all_submitted(review):
+        raise ValidationError(_("Konsensus settes når begge målerne har levert sine egne skårer."))
+    sources = [s for s in DataSource.values if s in set(sources)]
+    item_score.sources = sources
     item_score.score = score
     item_score.rationale = rationale.strip()
     item_score.data_sources = data_sources.strip()
@@ -160,6 +185,10 @@ def review_change_status(*, by: User, review: Review, to_status: str) -> Review:
             % {"from": review.get_status_display(), "to": Status(to_status).label}
         )
     if to_status == Status.FINAL:
+        if is_independent(review) and not all_submitted(review):
+            raise ValidationError(
+                _("Begge målerne må levere sine egne skårer før målingen gjøres endelig.")
+            )
         missing = review.scores.filter(score__isnull=True).count()
         if missing:
             raise ValidationError(
@@ -270,3 +299,241 @@ def mentoring_entry_create(
     with acting_as(by):
         entry.save()
     return entry
+
+
+# --- Independent scoring, then consensus ----------------------------------------------------------
+
+
+def _require_reviewer(user: User, review: Review) -> None:
+    if review.team_id not in review_team_ids_for(user):
+        raise PermissionDenied
+    if not review.reviewers.filter(pk=user.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def reviewer_score_save(
+    *, by: User, review: Review, item: Item, score: int | None, rationale: str = ""
+) -> ReviewerScore:
+    """A reviewer's own score of one item. Locked once they have handed in, and when final."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_reviewer(by, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    if item.scale_id != review.scale_id:
+        raise ValidationError(_("Punktet hører ikke til målingens skala."))
+    if ReviewerSubmission.objects.filter(review=review, reviewer=by).exists():
+        raise ValidationError(_("Du har levert skårene dine; de kan ikke endres nå."))
+    if score is not None and not 1 <= score <= 5:
+        raise ValidationError({"score": _("Skåren må være mellom 1 og 5.")})
+    with acting_as(by):
+        own, _created = ReviewerScore.objects.update_or_create(
+            review=review,
+            item=item,
+            reviewer=by,
+            defaults={"score": score, "rationale": (rationale or "").strip()},
+        )
+    return own
+
+
+@transaction.atomic
+def reviewer_submit(*, by: User, review: Review) -> ReviewerSubmission:
+    """Hand in one's own scores: every item must have one. Then they are locked."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_reviewer(by, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    if ReviewerSubmission.objects.filter(review=review, reviewer=by).exists():
+        raise ValidationError(_("Du har allerede levert skårene dine."))
+    items = review.scale.items.count()
+    scored = ReviewerScore.objects.filter(review=review, reviewer=by, score__isnull=False).count()
+    if scored < items:
+        raise ValidationError(
+            _("Skår alle punktene før du leverer (%(n)s mangler).") % {"n": items - scored}
+        )
+    with acting_as(by):
+        return ReviewerSubmission.objects.create(review=review, reviewer=by)
+
+
+@transaction.atomic
+def consensus_adopt_agreed(*, by: User, review: Review) -> int:
+    """Where every reviewer gave an item the same score and no consensus is set yet, take that
+    score as the consensus, with the reviewers' rationales. Returns how many items."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_editable(by, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    if not is_independent(review) or not all_submitted(review):
+        raise ValidationError(_("Konsensus settes når begge målerne har levert sine egne skårer."))
+    by_item: dict[int, list[ReviewerScore]] = {}
+    for own in ReviewerScore.objects.filter(review=review).order_by("reviewer_id"):
+        by_item.setdefault(own.item_id, []).append(own)
+    reviewers = review.reviewers.count()
+    changed = []
+    for item_score in review.scores.filter(score__isnull=True):
+        owns = by_item.get(item_score.item_id, [])
+        values = {own.score for own in owns}
+        if len(owns) == reviewers and len(values) == 1 and None not in values:
+            item_score.score = owns[0].score
+            rationales = [own.rationale for own in owns if own.rationale]
+            item_score.rationale = "\n".join(dict.fromkeys(rationales))
+            changed.append(item_score)
+    with acting_as(by):
+        for item_score in changed:
+            item_score.save(update_fields=["score", "rationale", "updated_at"])
+    return len(changed)
+
+
+# --- Evidence: interview and observation notes -------------------------------------------------
+
+
+@transaction.atomic
+def review_note_create(
+    *,
+    by: User,
+    review: Review,
+    kind: str,
+    held_on: dt.date,
+    notes: str,
+    items: Iterable[Item],
+    interviewee: str = "",
+) -> ReviewNote:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_reviewer(by, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    items = list(items)
+    if any(item.scale_id != review.scale_id for item in items):
+        raise ValidationError({"items": _("Velg punkter fra målingens skala.")})
+    if kind == ReviewNote.Kind.INTERVIEW and not interviewee:
+        raise ValidationError({"interviewee": _("Velg hvem som ble intervjuet.")})
+    if kind == ReviewNote.Kind.OBSERVATION:
+        interviewee = ""
+    note = ReviewNote(
+        review=review,
+        kind=kind,
+        interviewee=interviewee,
+        held_on=held_on,
+        notes=(notes or "").strip(),
+        author=by,
+    )
+    note.full_clean(exclude=["review", "author"])
+    with acting_as(by):
+        note.save()
+        note.items.set(items)
+    return note
+
+
+# --- The chart-review worksheet ------------------------------------------------------------------
+
+
+@transaction.atomic
+def chart_review_save(
+    *,
+    by: User,
+    review: Review,
+    answers: dict[tuple[int, str], str],
+    computed: dict[tuple[int, str], str],
+) -> int:
+    """Store the reviewer's answers ((record id, check) -> yes/no/na) beside what the records
+    said. Blank answers are skipped. Returns the number of answers stored."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_editable(by, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    record_ids = set(SampledRecord.objects.filter(review=review).values_list("pk", flat=True))
+    valid = set(ChartReviewAnswer.Answer.values)
+    rows = []
+    for (record_id, check), answer in answers.items():
+        if not answer:
+            continue
+        if record_id not in record_ids or check not in ChartCheck.values or answer not in valid:
+            raise ValidationError(_("Ukjent svar i journalgjennomgangen."))
+        rows.append(
+            ChartReviewAnswer(
+                record_id=record_id,
+                check_code=check,
+                answer=answer,
+                computed=computed.get((record_id, check), ""),
+                by=by,
+            )
+        )
+    with acting_as(by):
+        ChartReviewAnswer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["record", "check_code"],
+            update_fields=["answer", "computed", "by", "updated_at"],
+        )
+    return len(rows)
+
+
+# --- Report and quality plan ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_reports_save(*, by: User, review: Review, strengths: dict[int, str]) -> None:
+    """The report's strengths per section (section id -> text)."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _require_editable(by, review)
+    if review.status == Status.FINAL:
+        raise _locked(review)
+    sections = {s.pk: s for s in Section.objects.filter(scale_id=review.scale_id)}
+    with acting_as(by):
+        for section_id, text in strengths.items():
+            if section_id not in sections:
+                raise ValidationError(_("Ukjent del av skalaen."))
+            SectionReport.objects.update_or_create(
+                review=review,
+                section=sections[section_id],
+                defaults={"strengths": (text or "").strip()},
+            )
+
+
+def _require_team_leader(user: User, team_id: int) -> None:
+    if team_id not in scope_for(user).leader_team_ids:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def quality_action_create(
+    *,
+    by: User,
+    recommendation: ItemScore,
+    action: str,
+    responsible: str,
+    target_date: dt.date,
+) -> QualityAction:
+    """The leader turns a recommendation of a final review into an action of the team's plan."""
+    review = Review.objects.get(pk=recommendation.review_id)
+    _require_team_leader(by, review.team_id)
+    if review.status != Status.FINAL:
+        raise ValidationError(_("Kvalitetsplanen lages fra en endelig måling."))
+    if not recommendation.recommendation:
+        raise ValidationError(_("Punktet har ingen anbefaling."))
+    quality_action = QualityAction(
+        team_id=review.team_id,
+        recommendation=recommendation,
+        action=(action or "").strip(),
+        responsible=(responsible or "").strip(),
+        target_date=target_date,
+        created_by=by,
+    )
+    quality_action.full_clean(exclude=["team", "recommendation", "created_by"])
+    with acting_as(by):
+        quality_action.save()
+    return quality_action
+
+
+@transaction.atomic
+def quality_action_set_status(
+    *, by: User, quality_action: QualityAction, status: str
+) -> QualityAction:
+    quality_action = QualityAction.objects.select_for_update().get(pk=quality_action.pk)
+    _require_team_leader(by, quality_action.team_id)
+    if status not in QualityAction.Status.values:
+        raise ValidationError({"status": _("Ukjent status.")})
+    quality_action.status = status
+    with acting_as(by):
+        quality_action.save(update_fields=["status", "updated_at"])
+    return quality_action

@@ -1,5 +1,6 @@
 from django import template
 
+from fidelity.models import ChartCheck, ChartReviewAnswer, DataSource
 from fidelity.selectors import localised
 
 register = template.Library()
@@ -27,3 +28,19 @@ def anchors_list(item) -> list[tuple[str, str]]:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def source_labels(values) -> str:
+    """The labels of an item's data sources, in the manual's order."""
+    return ", ".join(str(label) for value, label in DataSource.choices if value in (values or []))
+
+
+@register.filter
+def chart_check_label(code: str) -> str:
+    return str(ChartCheck(code).label)
+
+
+@register.filter
+def chart_answer_label(code: str) -> str:
+    return str(ChartReviewAnswer.Answer(code).label) if code else ""

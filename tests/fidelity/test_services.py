@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from fidelity.models import ItemScore, Review, ReviewEvent, SampledRecord
+from fidelity.models import ItemScore, Review, ReviewerSubmission, ReviewEvent, SampledRecord
 from fidelity.services import (
     item_score_save,
     review_change_status,
@@ -236,6 +236,9 @@ def test_each_score_names_its_own_reviewer_in_the_history(world):
         world, kind="self", by=world.leader, reviewers=[world.leader, world.auditor]
     )
     row = review.scores.first()
+    # Two reviewers set the consensus once both have handed in their own scores.
+    for reviewer in (world.leader, world.auditor):
+        ReviewerSubmission.objects.create(review=review, reviewer=reviewer)
     item_score_save(by=world.auditor, item_score=row, score=3)
     item_score_save(by=world.leader, item_score=row, score=4)
     actors = [entry.user for entry in reversed(history_entries(obj=row))]
