@@ -36,6 +36,7 @@ NAV_ITEMS = (
     NavItem(_("Samarbeid"), "dashboards:partner", (Role.PARTNER,)),
     NavItem(_("Kvalitetsmåling"), "fidelity:review_list", (Role.LEADER, Role.AUDITOR)),
     NavItem(_("Tilgangslogg"), "audit:log", (Role.LEADER,)),
+    NavItem(_("Import/eksport"), "spreadsheets:index", (Role.LEADER,)),
 )
 
 # Where "home" sends each role; people with several roles go to the first that is theirs.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("varsler/", include("deadlines.urls")),
     path("oversikt/", include("dashboards.urls")),
     path("tilgangslogg/", include("ips.audit.urls")),
+    path("regneark/", include("spreadsheets.urls")),
 ]
 
 handler403 = "ips.views.error_403"

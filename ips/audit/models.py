@@ -48,6 +48,8 @@ class AccessWhat(models.TextChoices):
     HISTORY = "history", _("Historikk")
     SUBJECT_EXPORT = "subject_export", _("Innsyn: alle opplysninger")
     ANONYMISED = "anonymised", _("Anonymisert: lagringstiden er ute")
+    SPREADSHEET_IMPORT = "spreadsheet_import", _("Import fra regneark")
+    TEAM_EXPORT = "team_export", _("Eksport av teamets data (regneark)")
     OTHER = "other", _("Annet")
 
 
