@@ -247,8 +247,15 @@ class Planner:
         for name in fields:
             if name not in plan.data:
                 continue
-            new, old = plan.data[name], getattr(target, name)
-            if not _same(new, old):
+            new = plan.data[name]
+            model_field = target._meta.get_field(name)
+            if model_field.is_relation:
+                # By id, without fetching the related record for every row.
+                old_id = getattr(target, model_field.attname)  # type: ignore[arg-type]
+                if getattr(new, "pk", new) != old_id:
+                    plan.changes[name] = new
+                continue
+            if not _same(new, getattr(target, name)):
                 plan.changes[name] = new
         if plan.changes:
             plan.outcome = Outcome.UPDATE

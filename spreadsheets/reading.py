@@ -33,7 +33,7 @@ class Sheet:
     name: str
     header: list[str]
     rows_iter: object  # a callable giving (row number, [cell texts]) for the data rows
-    row_count: int = 0  # data rows (as the file says; for choosing background work)
+    row_count: int | None = None  # data rows where known without reading them all (CSV)
 
 
 def check_size(size: int) -> None:
@@ -168,7 +168,6 @@ def _xlsx_sheets(content: bytes) -> list[Sheet]:
                     name=worksheet.title,
                     header=header,
                     rows_iter=_xlsx_rows(content, worksheet.title, header_row),
-                    row_count=max((worksheet.max_row or 0) - header_row, 0),
                 )
             )
     finally:

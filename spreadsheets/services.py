@@ -107,11 +107,9 @@ def import_run_set_mapping(*, run: ImportRun, mappings: dict[str, dict[str, str]
     return run
 
 
-def import_run_read_rows(run: ImportRun, progress: Callable[[int], None] | None = None) -> int:
-    """The file's data rows into the run (values by field, as mapped). Replaces earlier ones."""
-    ImportRow.objects.filter(run=run).delete()
-    position = 0
-    batch: list[ImportRow] = []
+def _file_rows(run: ImportRun) -> list[RowIn]:
+    """The file's data rows, as values by field (the sheets' mappings)."""
+    rows: list[RowIn] = []
     for sheet in read_sheets(run.file_name, bytes(run.content)):
         described = next((s for s in run.sheets if s["name"] == sheet.name), None)
         if not described or not described["kind"]:
@@ -119,65 +117,63 @@ def import_run_read_rows(run: ImportRun, progress: Callable[[int], None] | None 
         mapping = {int(i): k for i, k in described["mapping"].items()}
         for number, cells in sheet.rows_iter():  # type: ignore[operator]
             values = {key: (cells[i] if i < len(cells) else "") for i, key in mapping.items()}
-            if not any(values.values()):
-                continue
-            position += 1
-            batch.append(
-                ImportRow(
-                    run=run,
-                    position=position,
-                    sheet=sheet.name[:100],
-                    row_number=number,
-                    kind=described["kind"],
-                    values=values,
-                )
-            )
-            if len(batch) >= 2000:
-                ImportRow.objects.bulk_create(batch)
-                batch = []
-                if progress:
-                    progress(position)
-    ImportRow.objects.bulk_create(batch)
-    return position
+            if any(values.values()):
+                rows.append(RowIn(len(rows) + 1, described["kind"], sheet.name[:100], number, values))
+    return rows
 
 
-def _plan(run: ImportRun) -> list[Plan]:
-    rows = [
-        RowIn(r.position, r.kind, r.sheet, r.row_number, r.values)
-        for r in run.rows.order_by("position").only("position", "kind", "sheet", "row_number", "values")
+def _stored_rows(run: ImportRun) -> list[RowIn]:
+    return [
+        RowIn(*values)
+        for values in ImportRow.objects.filter(run_id=run.pk)
+        .order_by("position")
+        .values_list("position", "kind", "sheet", "row_number", "values")
     ]
+
+
+def _plan(run: ImportRun, rows: list[RowIn] | None = None) -> list[Plan]:
     with translation.override(run.language):
-        return Planner(team=run.team, rows=rows).run()
+        return Planner(team=run.team, rows=_stored_rows(run) if rows is None else rows).run()
 
 
 def import_run_preview(run: ImportRun, *, reread: bool = True) -> ImportRun:
-    """Read the rows (unless only a correction changed them) and store each row's outcome and
-    messages. Nothing outside the run is written."""
+    """Read the rows (unless only a correction changed them), plan each, and store the rows with
+    their outcome and messages on the run. Nothing outside the run is written."""
+
     def progress(percent: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(percent=min(percent, 99))
+        ImportRun.objects.filter(pk=run.pk).update(percent=percent)
 
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.PLANNING, percent=5)
-    if reread:
-        import_run_read_rows(run, progress=lambda n: progress(5 + min(40, n // 1000)))
-    progress(50)
-    plans = _plan(run)
-    progress(80)
-    rows = {r.position: r for r in run.rows.only("id", "position")}
-    changed = []
-    for plan in plans:
-        row = rows[plan.row.position]
-        row.outcome, row.messages, row.label = plan.outcome, plan.messages, str(plan.label)[:300]
-        row.participant_id = _participant_of(plan)
-        changed.append(row)
-    ImportRow.objects.bulk_update(
-        changed, ["outcome", "messages", "label", "participant_id"], batch_size=2000
-    )
-    run.counts = summary(plans)
-    run.status = ImportRun.Status.PREVIEW
-    run.percent = 100
-    run.planned_at = timezone.now()
-    run.error = ""
-    run.save(update_fields=["counts", "status", "percent", "planned_at", "error"])
+    rows = _file_rows(run) if reread else _stored_rows(run)
+    progress(40)
+    plans = _plan(run, rows)
+    progress(70)
+    with transaction.atomic():
+        ImportRow.objects.filter(run_id=run.pk).delete()
+        ImportRow.objects.bulk_create(
+            [
+                ImportRow(
+                    run_id=run.pk,
+                    position=plan.row.position,
+                    sheet=plan.row.sheet,
+                    row_number=plan.row.row_number,
+                    kind=plan.row.kind,
+                    values=plan.row.values,
+                    outcome=plan.outcome,
+                    messages=plan.messages,
+                    label=str(plan.label)[:300],
+                    participant_id=_participant_of(plan),
+                )
+                for plan in plans
+            ],
+            batch_size=2000,
+        )
+        run.counts = summary(plans)
+        run.status = ImportRun.Status.PREVIEW
+        run.percent = 100
+        run.planned_at = timezone.now()
+        run.error = ""
+        run.save(update_fields=["counts", "status", "percent", "planned_at", "error"])
     return run
 
 
@@ -191,7 +187,7 @@ def _participant_of(plan: Plan) -> int | None:
 def import_run_needs_background(run: ImportRun) -> bool:
     from django.conf import settings
 
-    return sum(s.get("rows", 0) for s in run.sheets if s["kind"]) > settings.SPREADSHEET_IMPORT_BACKGROUND_ROWS
+    return run.size > settings.SPREADSHEET_IMPORT_BACKGROUND_BYTES
 
 
 def import_row_correct(*, run: ImportRun, row: ImportRow, values: dict[str, str]) -> ImportRun:

@@ -266,7 +266,7 @@ def run_abandon(request, pk):
 def export_start(request):
     team, _teams = _team(request)
     # A small team's workbook is made at once; a large one in the background (Celery).
-    large = selectors.team_export_size(team=team) > settings.SPREADSHEET_IMPORT_BACKGROUND_ROWS
+    large = selectors.team_export_size(team=team) > settings.SPREADSHEET_EXPORT_BACKGROUND_ROWS
     export = services.team_export_start(
         team=team,
         by=request.user,
