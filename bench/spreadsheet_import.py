@@ -91,12 +91,18 @@ def main(argv: list[str]) -> int:
         contacts_per_participant=args.contacts_per_participant,
         today=oslo_today(),
     )
-    print(f"workbook generated: {len(content) / 1024 / 1024:.1f} MB in {time.perf_counter() - t:.1f} s")
+    print(
+        f"workbook generated: {len(content) / 1024 / 1024:.1f} MB in {time.perf_counter() - t:.1f} s"
+    )
     baseline = _peak_mb()
 
     started = time.perf_counter()
-    run = services.import_run_create(team=team, by=leader, file_name="bench.xlsx", content=content, language="nb")
-    services.import_run_set_mapping(run=run, mappings={s["name"]: s["mapping"] for s in run.sheets if s["kind"]})
+    run = services.import_run_create(
+        team=team, by=leader, file_name="bench.xlsx", content=content, language="nb"
+    )
+    services.import_run_set_mapping(
+        run=run, mappings={s["name"]: s["mapping"] for s in run.sheets if s["kind"]}
+    )
     uploaded = time.perf_counter()
     services.import_run_preview(run)
     previewed = time.perf_counter()
@@ -118,8 +124,12 @@ def main(argv: list[str]) -> int:
     people = Participant.objects.filter(team=team).count()
     contacts = Contact.objects.filter(participant__team=team).count()
 
-    again = services.import_run_create(team=team, by=leader, file_name="bench.xlsx", content=content, language="nb")
-    services.import_run_set_mapping(run=again, mappings={s["name"]: s["mapping"] for s in again.sheets if s["kind"]})
+    again = services.import_run_create(
+        team=team, by=leader, file_name="bench.xlsx", content=content, language="nb"
+    )
+    services.import_run_set_mapping(
+        run=again, mappings={s["name"]: s["mapping"] for s in again.sheets if s["kind"]}
+    )
     services.import_run_preview(again)
     second = time.perf_counter()
 
@@ -129,11 +139,17 @@ def main(argv: list[str]) -> int:
     print(f"imported: {people} participants, {contacts} contacts")
     print(f"upload (sheets and headers): {upload_s:.1f} s")
     print(f"preview (read + plan every row): {preview_s:.1f} s")
-    print(f"first preview page rendered: {page_s:.2f} s  (upload → first page {upload_s + preview_s + page_s:.1f} s)")
+    print(
+        f"first preview page rendered: {page_s:.2f} s  (upload → first page {upload_s + preview_s + page_s:.1f} s)"
+    )
     print(f"confirm (plan again + write in one transaction): {confirm_s:.1f} s")
     print(f"total upload → imported: {total:.1f} s (target ≤ 60 s)")
-    print(f"same file again, preview: {second - confirmed:.1f} s → {again.counts['new']} nye, {again.counts['update']} endret")
-    print(f"peak memory (process RSS): {_peak_mb():.0f} MB (before the import {baseline:.0f} MB; target ≤ 500 MB)")
+    print(
+        f"same file again, preview: {second - confirmed:.1f} s → {again.counts['new']} nye, {again.counts['update']} endret"
+    )
+    print(
+        f"peak memory (process RSS): {_peak_mb():.0f} MB (before the import {baseline:.0f} MB; target ≤ 500 MB)"
+    )
     return 0
 
 

@@ -368,7 +368,9 @@ def employer_contacts_import(
         batch = creates[start : start + 1000]
         for _row, contact, _people in batch:
             contact.team = team
-            contact.full_clean(exclude=["employer", "job_specialist", "team"], validate_constraints=False)
+            contact.full_clean(
+                exclude=["employer", "job_specialist", "team"], validate_constraints=False
+            )
             if contact.contact_date > timezone.localdate():
                 raise ValidationError({"contact_date": _("En kontakt kan ikke være frem i tid.")})
             specialists.add(contact.job_specialist_id)
@@ -398,8 +400,7 @@ def employer_contacts_import(
     with acting_as(by, via=via):
         for pk, day in first_contact.items():
             Participant.objects.filter(pk=pk).filter(
-                Q(first_employer_contact_date__isnull=True)
-                | Q(first_employer_contact_date__gt=day)
+                Q(first_employer_contact_date__isnull=True) | Q(first_employer_contact_date__gt=day)
             ).update(first_employer_contact_date=day, updated_at=timezone.now())
     announce(Subject.PARTICIPANT, list(first_contact))
     announce(Subject.SPECIALIST, specialists)

@@ -762,9 +762,7 @@ def jobs_import(
     allowed = employer_team_ids_for(by)
     touched: set[int] = set()
     with transaction.atomic():
-        for via, job, *changes in [(v, j) for v, j in creates] + [
-            (v, j, c) for v, j, c in updates
-        ]:
+        for via, job, *changes in [(v, j) for v, j in creates] + [(v, j, c) for v, j, c in updates]:
             for name, value in (changes[0] if changes else {}).items():
                 setattr(job, name, value)
             if not changes:

@@ -22,7 +22,7 @@ from spreadsheets.columns import COLUMNS, Column
 from spreadsheets.models import Kind
 from spreadsheets.values import CHOICES, bool_text, choice_label, choice_labels
 
-SHEET_TITLES = {
+SHEET_TITLES: dict[str, str] = {
     Kind.EMPLOYERS: "Arbeidsgivere",
     Kind.CONTACT_PERSONS: "Kontaktpersoner",
     Kind.PARTICIPANTS: "Deltakere",
@@ -59,18 +59,45 @@ def _records(team: Team, kind: str) -> Iterator[dict[str, Any]]:
         for e in Employer.objects.filter(team=team).order_by("name", "id"):
             yield {c.key: getattr(e, c.key) for c in COLUMNS[kind]}
     elif kind == Kind.CONTACT_PERSONS:
-        for p in EmployerContactPerson.objects.filter(employer__team=team).select_related("employer").order_by("employer__name", "name", "id"):
-            yield {**_employer_fields(p.employer), "name": p.name, "role": p.role, "phone": p.phone, "email": p.email}
+        for p in (
+            EmployerContactPerson.objects.filter(employer__team=team)
+            .select_related("employer")
+            .order_by("employer__name", "name", "id")
+        ):
+            yield {
+                **_employer_fields(p.employer),
+                "name": p.name,
+                "role": p.role,
+                "phone": p.phone,
+                "email": p.email,
+            }
     elif kind == Kind.PARTICIPANTS:
-        for p in participants.select_related("job_specialist").order_by("name", "id"):
-            yield {c.key: getattr(p, c.key) for c in COLUMNS[kind]}
+        for person in participants.select_related("job_specialist").order_by("name", "id"):
+            yield {c.key: getattr(person, c.key) for c in COLUMNS[kind]}
     elif kind == Kind.CONTACTS:
         rows = (
             Contact.objects.filter(participant__in=participants)
             .order_by("participant_id", "contact_date", "id")
-            .values_list("participant__national_id", "contact_date", "with_whom", "mode", "place", "duration_minutes", "note", "logged_by__username")
+            .values_list(
+                "participant__national_id",
+                "contact_date",
+                "with_whom",
+                "mode",
+                "place",
+                "duration_minutes",
+                "note",
+                "logged_by__username",
+            )
         )
-        keys = ("national_id", "contact_date", "with_whom", "mode", "place", "duration_minutes", "note")
+        keys = (
+            "national_id",
+            "contact_date",
+            "with_whom",
+            "mode",
+            "place",
+            "duration_minutes",
+            "note",
+        )
         for row in rows.iterator(chunk_size=5000):
             record = dict(zip(keys, row[:7], strict=True))
             record["logged_by"] = _Username(row[7])
@@ -96,17 +123,47 @@ def _records(team: Team, kind: str) -> Iterator[dict[str, Any]]:
                 "next_step_date": c.next_step_date,
             }
     elif kind == Kind.JOBS:
-        for j in Job.objects.filter(participant__in=participants).select_related("participant", "employer").order_by("participant_id", "start_date", "id"):
+        for j in (
+            Job.objects.filter(participant__in=participants)
+            .select_related("participant", "employer")
+            .order_by("participant_id", "start_date", "id")
+        ):
             yield {
                 "national_id": j.participant.national_id,
                 **_employer_fields(j.employer),
-                **{k: getattr(j, k) for k in ("title", "start_date", "end_date", "hours_per_week", "hourly_wage", "is_ordinary", "is_permanent", "end_reason")},
+                **{
+                    k: getattr(j, k)
+                    for k in (
+                        "title",
+                        "start_date",
+                        "end_date",
+                        "hours_per_week",
+                        "hourly_wage",
+                        "is_ordinary",
+                        "is_permanent",
+                        "end_reason",
+                    )
+                },
             }
     elif kind == Kind.EDUCATION:
-        for e in EducationEpisode.objects.filter(participant__in=participants).select_related("participant").order_by("participant_id", "start_date", "id"):
+        for episode in (
+            EducationEpisode.objects.filter(participant__in=participants)
+            .select_related("participant")
+            .order_by("participant_id", "start_date", "id")
+        ):
             yield {
-                "national_id": e.participant.national_id,
-                **{k: getattr(e, k) for k in ("institution", "programme", "start_date", "end_date", "is_ordinary", "end_reason")},
+                "national_id": episode.participant.national_id,
+                **{
+                    k: getattr(episode, k)
+                    for k in (
+                        "institution",
+                        "programme",
+                        "start_date",
+                        "end_date",
+                        "is_ordinary",
+                        "end_reason",
+                    )
+                },
             }
 
 
@@ -127,7 +184,9 @@ def _header_row(sheet, columns) -> None:
     sheet.append(cells)
 
 
-def team_workbook(team: Team, progress: Callable[[int], None] | None = None) -> tuple[bytes, set[int]]:
+def team_workbook(
+    team: Team, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, set[int]]:
     """The workbook, and the ids of the participants whose data it holds (for the access log)."""
     workbook = Workbook(write_only=True)
     kinds = list(COLUMNS)
@@ -141,18 +200,73 @@ def team_workbook(team: Team, progress: Callable[[int], None] | None = None) -> 
             progress(10 + int(80 * (index + 1) / len(kinds)))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    ids = set(Participant.objects.filter(team=team, anonymised_at__isnull=True).values_list("pk", flat=True))
+    ids = set(
+        Participant.objects.filter(team=team, anonymised_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
     return buffer.getvalue(), ids
 
 
 EXAMPLES: dict[str, dict[str, Any]] = {
-    Kind.EMPLOYERS: {"name": "Eksempel Bakeri AS", "org_number": "974760673", "industry": "Servering", "municipality": "Oslo"},
-    Kind.CONTACT_PERSONS: {"employer_name": "Eksempel Bakeri AS", "employer_org_number": "974760673", "name": "Kari Daglig", "role": "Daglig leder", "phone": "22 22 22 22"},
-    Kind.PARTICIPANTS: {"name": "Ola Nordmann", "national_id": "15019010063", "phone": "900 00 000", "job_specialist": "brukernavn", "entry_date": dt.date(2026, 1, 15), "status": "job_search", "in_work_at_referral": "no"},
-    Kind.CONTACTS: {"national_id": "15019010063", "contact_date": dt.date(2026, 2, 2), "with_whom": "participant", "mode": "face_to_face", "place": "community", "duration_minutes": 45, "note": "Kafé, snakket om jobbønsker"},
-    Kind.EMPLOYER_CONTACTS: {"employer_name": "Eksempel Bakeri AS", "employer_org_number": "974760673", "contact_date": dt.date(2026, 2, 3), "face_to_face": True, "purpose": "on_behalf", "outcome": "interview", "participants": ["15019010063"]},
-    Kind.JOBS: {"national_id": "15019010063", "employer_name": "Eksempel Bakeri AS", "employer_org_number": "974760673", "title": "Butikkmedarbeider", "start_date": dt.date(2026, 3, 1), "hours_per_week": Decimal("20"), "hourly_wage": Decimal("215.50"), "is_ordinary": True, "is_permanent": False},
-    Kind.EDUCATION: {"national_id": "15019010063", "institution": "Oslo voksenopplæring", "programme": "Matematikk", "start_date": dt.date(2026, 1, 8), "is_ordinary": True},
+    Kind.EMPLOYERS: {
+        "name": "Eksempel Bakeri AS",
+        "org_number": "974760673",
+        "industry": "Servering",
+        "municipality": "Oslo",
+    },
+    Kind.CONTACT_PERSONS: {
+        "employer_name": "Eksempel Bakeri AS",
+        "employer_org_number": "974760673",
+        "name": "Kari Daglig",
+        "role": "Daglig leder",
+        "phone": "22 22 22 22",
+    },
+    Kind.PARTICIPANTS: {
+        "name": "Ola Nordmann",
+        "national_id": "15019010063",
+        "phone": "900 00 000",
+        "job_specialist": "brukernavn",
+        "entry_date": dt.date(2026, 1, 15),
+        "status": "job_search",
+        "in_work_at_referral": "no",
+    },
+    Kind.CONTACTS: {
+        "national_id": "15019010063",
+        "contact_date": dt.date(2026, 2, 2),
+        "with_whom": "participant",
+        "mode": "face_to_face",
+        "place": "community",
+        "duration_minutes": 45,
+        "note": "Kafé, snakket om jobbønsker",
+    },
+    Kind.EMPLOYER_CONTACTS: {
+        "employer_name": "Eksempel Bakeri AS",
+        "employer_org_number": "974760673",
+        "contact_date": dt.date(2026, 2, 3),
+        "face_to_face": True,
+        "purpose": "on_behalf",
+        "outcome": "interview",
+        "participants": ["15019010063"],
+    },
+    Kind.JOBS: {
+        "national_id": "15019010063",
+        "employer_name": "Eksempel Bakeri AS",
+        "employer_org_number": "974760673",
+        "title": "Butikkmedarbeider",
+        "start_date": dt.date(2026, 3, 1),
+        "hours_per_week": Decimal("20"),
+        "hourly_wage": Decimal("215.50"),
+        "is_ordinary": True,
+        "is_permanent": False,
+    },
+    Kind.EDUCATION: {
+        "national_id": "15019010063",
+        "institution": "Oslo voksenopplæring",
+        "programme": "Matematikk",
+        "start_date": dt.date(2026, 1, 8),
+        "is_ordinary": True,
+    },
 }
 
 
@@ -176,13 +290,21 @@ def template_workbook() -> bytes:
     for kind, columns in COLUMNS.items():
         for col in columns:
             if col.type == "choice":
-                values.append([col.header, SHEET_TITLES[kind], ", ".join(choice_labels(col.choices))])
+                values.append(
+                    [col.header, SHEET_TITLES[kind], ", ".join(choice_labels(col.choices))]
+                )
             elif col.type == "bool":
                 values.append([col.header, SHEET_TITLES[kind], "ja, nei"])
             elif col.type == "date":
                 values.append([col.header, SHEET_TITLES[kind], "dd.mm.åååå eller åååå-mm-dd"])
             elif col.type == "specialist":
-                values.append([col.header, SHEET_TITLES[kind], "brukernavn eller fullt navn til en jobbspesialist i teamet"])
+                values.append(
+                    [
+                        col.header,
+                        SHEET_TITLES[kind],
+                        "brukernavn eller fullt navn til en jobbspesialist i teamet",
+                    ]
+                )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

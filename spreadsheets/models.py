@@ -88,7 +88,9 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["team", "status", "finished_at"], name="import_run_team_idx")]
+        indexes = [
+            models.Index(fields=["team", "status", "finished_at"], name="import_run_team_idx")
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="import_run_percent")
         ]
@@ -119,7 +121,9 @@ class ImportRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "position"], name="import_row_position_unique")
         ]
-        indexes = [models.Index(fields=["run", "outcome", "position"], name="import_row_outcome_idx")]
+        indexes = [
+            models.Index(fields=["run", "outcome", "position"], name="import_row_outcome_idx")
+        ]
 
 
 class TeamExport(models.Model):

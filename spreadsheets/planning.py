@@ -123,7 +123,7 @@ class Planner:
             is_active=True,
         ).distinct()
         found: dict[str, User] = {}
-        names = Counter()
+        names: Counter[str] = Counter()
         for user in users:
             names[user.get_full_name().strip().lower()] += 1
         for user in users:
@@ -177,10 +177,10 @@ class Planner:
             validate_orgnr(value)
             return value
         if col.type == "date":
-            value = parse_date(text)
-            if value > self.today:
+            day = parse_date(text)
+            if day > self.today:
                 raise CellError(_(FUTURE))
-            return value
+            return day
         if col.type == "decimal":
             return parse_decimal(text)
         if col.type == "int":
@@ -251,7 +251,7 @@ class Planner:
             model_field = target._meta.get_field(name)
             if model_field.is_relation:
                 # By id, without fetching the related record for every row.
-                old_id = getattr(target, model_field.attname)  # type: ignore[arg-type]
+                old_id = getattr(target, model_field.get_attname())  # type: ignore[union-attr]
                 if getattr(new, "pk", new) != old_id:
                     plan.changes[name] = new
                 continue
@@ -285,7 +285,9 @@ class Planner:
                 )
                 return None, None
             return nid, in_file.data.get("job_specialist")
-        plan.error("national_id", _("Ingen deltaker i teamet eller i filen har dette fødselsnummeret."))
+        plan.error(
+            "national_id", _("Ingen deltaker i teamet eller i filen har dette fødselsnummeret.")
+        )
         return None, None
 
     def _employer_ref(self, plan: Plan) -> Any:
@@ -293,7 +295,9 @@ class Planner:
         name = (plan.data.get("employer_name") or "").strip()
         if not orgnr and not name:
             if plan.ok:
-                plan.error("employer_name", _("Oppgi arbeidsgiverens navn eller organisasjonsnummer."))
+                plan.error(
+                    "employer_name", _("Oppgi arbeidsgiverens navn eller organisasjonsnummer.")
+                )
             return None
         key = orgnr or name.lower()
         existing = self._employers_by_orgnr.get(orgnr) if orgnr else None
@@ -370,13 +374,20 @@ class Planner:
             plan.data["employer"] = self._employer_ref(plan)
         self._duplicates(
             plans,
-            lambda p: (getattr(p.data["employer"], "pk", p.data["employer"]), p.data["name"].lower()),
+            lambda p: (
+                getattr(p.data["employer"], "pk", p.data["employer"]),
+                p.data["name"].lower(),
+            ),
         )
         for plan in plans:
             if not plan.ok:
                 continue
             employer = plan.data["employer"]
-            target = existing.get((employer.pk, plan.data["name"].lower())) if isinstance(employer, Employer) else None
+            target = (
+                existing.get((employer.pk, plan.data["name"].lower()))
+                if isinstance(employer, Employer)
+                else None
+            )
             if target is not None:
                 self._compare(plan, target, ("role", "phone", "email"))
 
@@ -390,7 +401,7 @@ class Planner:
                 self.file_participants[nid] = plan
             if not plan.ok:
                 continue
-            target = self._participants.get(nid)
+            target = self._participants.get(nid) if nid else None
             if target is not None:
                 self._compare(plan, target, fields)
 
@@ -476,7 +487,11 @@ class Planner:
                 elif nid in self.file_participants and self.file_participants[nid].ok:
                     people.append(nid)
                 else:
-                    plan.error("participants", _("Ingen deltaker i teamet eller i filen har fødselsnummer %(id)s.") % {"id": nid})
+                    plan.error(
+                        "participants",
+                        _("Ingen deltaker i teamet eller i filen har fødselsnummer %(id)s.")
+                        % {"id": nid},
+                    )
             d["participants"] = people
         existing: dict[tuple, list[EmployerContact]] = defaultdict(list)
         for c in EmployerContact.objects.filter(team=self.team).order_by("id"):
@@ -484,7 +499,12 @@ class Planner:
 
         def base(plan: Plan) -> tuple:
             d = plan.data
-            return (getattr(d["employer"], "pk", d["employer"]), d["contact_date"], d["job_specialist"].pk, d["purpose"])
+            return (
+                getattr(d["employer"], "pk", d["employer"]),
+                d["contact_date"],
+                d["job_specialist"].pk,
+                d["purpose"],
+            )
 
         self._occurrence_keys(plans, base)
         for plan in plans:
@@ -493,7 +513,11 @@ class Planner:
             ref, date, specialist, purpose, n = plan.key
             matches = existing.get((ref, date, specialist, purpose), [])
             if n < len(matches):
-                self._compare(plan, matches[n], ("face_to_face", "outcome", "note", "next_step", "next_step_date"))
+                self._compare(
+                    plan,
+                    matches[n],
+                    ("face_to_face", "outcome", "note", "next_step", "next_step_date"),
+                )
 
     def _episode_rules(self, plan: Plan, reason_message: str) -> None:
         d = plan.data
@@ -533,10 +557,22 @@ class Planner:
 
         def base(plan: Plan) -> tuple:
             d = plan.data
-            return (getattr(d["participant"], "pk", d["participant"]), d["start_date"], d["title"].lower())
+            return (
+                getattr(d["participant"], "pk", d["participant"]),
+                d["start_date"],
+                d["title"].lower(),
+            )
 
         self._occurrence_keys(plans, base)
-        fields = ("employer", "end_date", "hours_per_week", "hourly_wage", "is_ordinary", "is_permanent", "end_reason")
+        fields = (
+            "employer",
+            "end_date",
+            "hours_per_week",
+            "hourly_wage",
+            "is_ordinary",
+            "is_permanent",
+            "end_reason",
+        )
         for plan in plans:
             if not plan.ok or not isinstance(plan.data["participant"], Participant):
                 continue
@@ -544,7 +580,9 @@ class Planner:
             matches = existing.get(tuple(key), [])
             if n < len(matches):
                 self._compare(plan, matches[n], fields)
-                if "employer" in plan.changes and not isinstance(plan.changes["employer"], Employer):
+                if "employer" in plan.changes and not isinstance(
+                    plan.changes["employer"], Employer
+                ):
                     pass  # a new employer from the file: resolved when written
 
     def _plan_education(self, plans: list[Plan]) -> None:
@@ -566,7 +604,11 @@ class Planner:
 
         def base(plan: Plan) -> tuple:
             d = plan.data
-            return (getattr(d["participant"], "pk", d["participant"]), d["start_date"], d["programme"].lower())
+            return (
+                getattr(d["participant"], "pk", d["participant"]),
+                d["start_date"],
+                d["programme"].lower(),
+            )
 
         self._occurrence_keys(plans, base)
         for plan in plans:
@@ -575,7 +617,9 @@ class Planner:
             *key, n = plan.key
             matches = existing.get(tuple(key), [])
             if n < len(matches):
-                self._compare(plan, matches[n], ("institution", "end_date", "is_ordinary", "end_reason"))
+                self._compare(
+                    plan, matches[n], ("institution", "end_date", "is_ordinary", "end_reason")
+                )
 
     # --- conflicts -----------------------------------------------------------------------
 

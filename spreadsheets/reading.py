@@ -49,7 +49,7 @@ def check_size(size: int) -> None:
 
 
 def file_kind(name: str, content: bytes) -> str:
-    """"xlsx" or "csv", or FileRefused saying why the file cannot be read."""
+    """ "xlsx" or "csv", or FileRefused saying why the file cannot be read."""
     lower = name.lower()
     check_size(len(content))
     if not content:
@@ -104,7 +104,9 @@ def _csv_rows(text: str) -> list[list[str]]:
     except csv.Error:
         first = sample.splitlines()[0] if sample else ""
         delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return [
+        [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+    ]
 
 
 def _trimmed(cells: list[str]) -> list[str]:

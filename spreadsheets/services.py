@@ -5,7 +5,7 @@ team's workbook. The case records are written by the domain apps' import service
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,7 +29,9 @@ class ImportBlocked(Exception):
     """The run cannot be confirmed (errors in the preview, or the data changed since)."""
 
 
-def import_run_create(*, team: Team, by: User, file_name: str, content: bytes, language: str) -> ImportRun:
+def import_run_create(
+    *, team: Team, by: User, file_name: str, content: bytes, language: str
+) -> ImportRun:
     """Read the upload's sheets and headers; a file that cannot be read raises FileRefused and
     nothing is kept. The suggested kind and mapping of each sheet come with the run."""
     sheets = read_sheets(file_name, content)
@@ -67,9 +69,14 @@ def import_run_set_kinds(*, run: ImportRun, kinds: dict[str, str]) -> ImportRun:
         kind = kinds.get(sheet["name"], "")
         if kind != sheet["kind"]:
             sheet["kind"] = kind
-            sheet["mapping"] = {
-                str(i): k for i, k in suggest_mapping(kind, sheet["header"], saved.get(kind)).items()
-            } if kind else {}
+            sheet["mapping"] = (
+                {
+                    str(i): k
+                    for i, k in suggest_mapping(kind, sheet["header"], saved.get(kind)).items()
+                }
+                if kind
+                else {}
+            )
     run.status = ImportRun.Status.UPLOADED
     run.save(update_fields=["sheets", "status"])
     return run
@@ -89,7 +96,9 @@ def import_run_set_mapping(*, run: ImportRun, mappings: dict[str, dict[str, str]
                 "Ingen kolonner er koblet til felt. Velg hvilket felt minst én kolonne skal fylle."
             )
         elif len(keys) != len(set(keys)):
-            errors[sheet["name"]] = translation.gettext("Hvert felt kan bare velges for én kolonne.")
+            errors[sheet["name"]] = translation.gettext(
+                "Hvert felt kan bare velges for én kolonne."
+            )
         else:
             known = {c.key for c in COLUMNS[sheet["kind"]]}
             sheet["mapping"] = {i: k for i, k in mapping.items() if k in known}
@@ -100,7 +109,11 @@ def import_run_set_mapping(*, run: ImportRun, mappings: dict[str, dict[str, str]
     run.save(update_fields=["sheets"])
     for sheet in run.sheets:
         if sheet["kind"]:
-            by_header = {sheet["header"][int(i)]: k for i, k in sheet["mapping"].items() if int(i) < len(sheet["header"])}
+            by_header = {
+                sheet["header"][int(i)]: k
+                for i, k in sheet["mapping"].items()
+                if int(i) < len(sheet["header"])
+            }
             ColumnMapping.objects.update_or_create(
                 team=run.team, kind=sheet["kind"], defaults={"mapping": by_header}
             )
@@ -118,7 +131,9 @@ def _file_rows(run: ImportRun) -> list[RowIn]:
         for number, cells in sheet.rows_iter():  # type: ignore[operator]
             values = {key: (cells[i] if i < len(cells) else "") for i, key in mapping.items()}
             if any(values.values()):
-                rows.append(RowIn(len(rows) + 1, described["kind"], sheet.name[:100], number, values))
+                rows.append(
+                    RowIn(len(rows) + 1, described["kind"], sheet.name[:100], number, values)
+                )
     return rows
 
 
@@ -202,7 +217,9 @@ def _via(run: ImportRun, plan: Plan) -> str:
     return f"import: {run.file_name}, {plan.row.sheet} rad {plan.row.row_number}"[:200]
 
 
-def import_run_confirm(run: ImportRun, progress: Callable[[int], None] | None = None) -> ImportRun:
+def import_run_confirm(
+    run: ImportRun, progress: Callable[[int], object] | None = None
+) -> ImportRun:
     """Plan again against the records as they are now, then write every new and changed row in
     one transaction. Any error, or a rule the database refuses, writes nothing."""
     by = run.uploaded_by
@@ -245,12 +262,15 @@ def import_run_confirm(run: ImportRun, progress: Callable[[int], None] | None = 
     return run
 
 
-def _apply(run: ImportRun, by: User, by_kind: dict[str, list[Plan]], step) -> set[int]:
+def _apply(
+    run: ImportRun, by: User, by_kind: dict[str, list[Plan]], step: Callable[[int], object]
+) -> set[int]:
     team = run.team
+
     def act(kind: str) -> list[Plan]:
         return [p for p in by_kind.get(kind, []) if p.outcome in (Outcome.NEW, Outcome.UPDATE)]
 
-    def pick(plan: Plan, keys) -> dict[str, Any]:
+    def pick(plan: Plan, keys: Iterable[str]) -> dict[str, Any]:
         return {k: plan.data[k] for k in keys if k in plan.data and plan.data[k] is not None}
 
     # Employers first: everything else may point to them.
@@ -259,11 +279,19 @@ def _apply(run: ImportRun, by: User, by_kind: dict[str, list[Plan]], step) -> se
     created = employer_services.employers_import(
         team=team,
         by=by,
-        creates=[(_via(run, p), pick(p, fields)) for p in employer_plans if p.outcome == Outcome.NEW],
-        updates=[(_via(run, p), p.target, p.changes) for p in employer_plans if p.outcome == Outcome.UPDATE],
+        creates=[
+            (_via(run, p), pick(p, fields)) for p in employer_plans if p.outcome == Outcome.NEW
+        ],
+        updates=[
+            (_via(run, p), p.target, p.changes)
+            for p in employer_plans
+            if p.outcome == Outcome.UPDATE
+        ],
     )
     employers: dict[Any, Employer] = {}
-    for plan, employer in zip([p for p in employer_plans if p.outcome == Outcome.NEW], created, strict=False):
+    for plan, employer in zip(
+        [p for p in employer_plans if p.outcome == Outcome.NEW], created, strict=False
+    ):
         employers[plan.key] = employer
         employers[employer.name.lower()] = employer
 
@@ -274,10 +302,19 @@ def _apply(run: ImportRun, by: User, by_kind: dict[str, list[Plan]], step) -> se
     employer_services.contact_persons_import(
         by=by,
         creates=[
-            (_via(run, p), EmployerContactPerson(employer=employer_of(p.data["employer"]), **pick(p, ("name", "role", "phone", "email"))))
-            for p in persons if p.outcome == Outcome.NEW
+            (
+                _via(run, p),
+                EmployerContactPerson(
+                    employer=employer_of(p.data["employer"]),
+                    **pick(p, ("name", "role", "phone", "email")),
+                ),
+            )
+            for p in persons
+            if p.outcome == Outcome.NEW
         ],
-        updates=[(_via(run, p), p.target, p.changes) for p in persons if p.outcome == Outcome.UPDATE],
+        updates=[
+            (_via(run, p), p.target, p.changes) for p in persons if p.outcome == Outcome.UPDATE
+        ],
     )
     step(20)
     participant_plans = act(Kind.PARTICIPANTS)
@@ -285,8 +322,14 @@ def _apply(run: ImportRun, by: User, by_kind: dict[str, list[Plan]], step) -> se
     people = participant_services.participants_import(
         team=team,
         by=by,
-        creates=[(_via(run, p), pick(p, fields)) for p in participant_plans if p.outcome == Outcome.NEW],
-        updates=[(_via(run, p), p.target, p.changes) for p in participant_plans if p.outcome == Outcome.UPDATE],
+        creates=[
+            (_via(run, p), pick(p, fields)) for p in participant_plans if p.outcome == Outcome.NEW
+        ],
+        updates=[
+            (_via(run, p), p.target, p.changes)
+            for p in participant_plans
+            if p.outcome == Outcome.UPDATE
+        ],
     )
     touched = {p.pk for p in people.values()}
     step(35)
@@ -299,25 +342,40 @@ def _apply(run: ImportRun, by: User, by_kind: dict[str, list[Plan]], step) -> se
     contact_fields = ("contact_date", "with_whom", "mode", "place", "duration_minutes", "note")
     participant_services.contacts_import(
         by=by,
-        via=f"import: {run.file_name}, {contact_plans[0].row.sheet if contact_plans else ''} rad"[:180],
+        via=f"import: {run.file_name}, {contact_plans[0].row.sheet if contact_plans else ''} rad"[
+            :180
+        ],
         creates=[
             (
                 p.row.row_number,
                 Contact(
                     participant=person(p.data["participant"]),
-                    logged_by=p.data.get("logged_by") or person(p.data["participant"]).job_specialist,
+                    logged_by=p.data.get("logged_by")
+                    or person(p.data["participant"]).job_specialist,
                     **pick(p, contact_fields),
                 ),
             )
             for p in contact_plans
             if p.outcome == Outcome.NEW
         ],
-        updates=[(_via(run, p), p.target, p.changes) for p in contact_plans if p.outcome == Outcome.UPDATE],
+        updates=[
+            (_via(run, p), p.target, p.changes)
+            for p in contact_plans
+            if p.outcome == Outcome.UPDATE
+        ],
     )
     touched |= {person(p.data["participant"]).pk for p in contact_plans}
     step(70)
     log_plans = act(Kind.EMPLOYER_CONTACTS)
-    log_fields = ("contact_date", "face_to_face", "purpose", "outcome", "note", "next_step", "next_step_date")
+    log_fields = (
+        "contact_date",
+        "face_to_face",
+        "purpose",
+        "outcome",
+        "note",
+        "next_step",
+        "next_step_date",
+    )
     employer_services.employer_contacts_import(
         team=team,
         by=by,
@@ -335,34 +393,70 @@ def _apply(run: ImportRun, by: User, by_kind: dict[str, list[Plan]], step) -> se
             for p in log_plans
             if p.outcome == Outcome.NEW
         ],
-        updates=[(_via(run, p), p.target, p.changes) for p in log_plans if p.outcome == Outcome.UPDATE],
+        updates=[
+            (_via(run, p), p.target, p.changes) for p in log_plans if p.outcome == Outcome.UPDATE
+        ],
     )
     step(80)
     job_plans = act(Kind.JOBS)
-    job_fields = ("title", "start_date", "end_date", "hours_per_week", "hourly_wage", "is_ordinary", "is_permanent", "end_reason")
+    job_fields = (
+        "title",
+        "start_date",
+        "end_date",
+        "hours_per_week",
+        "hourly_wage",
+        "is_ordinary",
+        "is_permanent",
+        "end_reason",
+    )
     for p in job_plans:
         if "employer" in p.changes:
             p.changes["employer"] = employer_of(p.changes["employer"])
     participant_services.jobs_import(
         by=by,
         creates=[
-            (_via(run, p), Job(participant=person(p.data["participant"]), employer=employer_of(p.data["employer"]), **pick(p, job_fields)))
+            (
+                _via(run, p),
+                Job(
+                    participant=person(p.data["participant"]),
+                    employer=employer_of(p.data["employer"]),
+                    **pick(p, job_fields),
+                ),
+            )
             for p in job_plans
             if p.outcome == Outcome.NEW
         ],
-        updates=[(_via(run, p), p.target, p.changes) for p in job_plans if p.outcome == Outcome.UPDATE],
+        updates=[
+            (_via(run, p), p.target, p.changes) for p in job_plans if p.outcome == Outcome.UPDATE
+        ],
     )
     touched |= {person(p.data["participant"]).pk for p in job_plans}
     education_plans = act(Kind.EDUCATION)
-    education_fields = ("institution", "programme", "start_date", "end_date", "is_ordinary", "end_reason")
+    education_fields = (
+        "institution",
+        "programme",
+        "start_date",
+        "end_date",
+        "is_ordinary",
+        "end_reason",
+    )
     participant_services.education_import(
         by=by,
         creates=[
-            (_via(run, p), EducationEpisode(participant=person(p.data["participant"]), **pick(p, education_fields)))
+            (
+                _via(run, p),
+                EducationEpisode(
+                    participant=person(p.data["participant"]), **pick(p, education_fields)
+                ),
+            )
             for p in education_plans
             if p.outcome == Outcome.NEW
         ],
-        updates=[(_via(run, p), p.target, p.changes) for p in education_plans if p.outcome == Outcome.UPDATE],
+        updates=[
+            (_via(run, p), p.target, p.changes)
+            for p in education_plans
+            if p.outcome == Outcome.UPDATE
+        ],
     )
     touched |= {person(p.data["participant"]).pk for p in education_plans}
     step(95)
@@ -380,7 +474,9 @@ def import_run_abandon(*, run: ImportRun) -> ImportRun:
 # --- Export ---------------------------------------------------------------------------------------
 
 
-def team_export_start(*, team: Team, by: User, language: str, schedule: Callable[[int], object]) -> Any:
+def team_export_start(
+    *, team: Team, by: User, language: str, schedule: Callable[[int], object]
+) -> Any:
     """The row the progress page follows; the Celery task (`schedule(export_id)`) starts once
     it is committed."""
     from spreadsheets.models import TeamExport
@@ -404,7 +500,9 @@ def team_export_build(export: Any) -> Any:
     content, participant_ids = team_workbook(export.team, progress=progress)
     with transaction.atomic():
         export.refresh_from_db()
-        export.file.save(f"team-{export.team_id}-{export.pk}.xlsx", ContentFile(content), save=False)
+        export.file.save(
+            f"team-{export.team_id}-{export.pk}.xlsx", ContentFile(content), save=False
+        )
         export.status = TeamExport.Status.DONE
         export.percent = 100
         export.finished_at = timezone.now()

@@ -54,7 +54,11 @@ def _index_context(request, team, teams, form):
 @login_required
 def index(request):
     team, teams = _team(request)
-    return render(request, "spreadsheets/import_index.html", _index_context(request, team, teams, UploadForm()))
+    return render(
+        request,
+        "spreadsheets/import_index.html",
+        _index_context(request, team, teams, UploadForm()),
+    )
 
 
 @require_GET
@@ -77,13 +81,22 @@ def upload(request):
             check_size(upload.size)
             content = b"".join(upload.chunks())
             run = services.import_run_create(
-                team=team, by=request.user, file_name=upload.name, content=content, language=get_language()
+                team=team,
+                by=request.user,
+                file_name=upload.name,
+                content=content,
+                language=get_language(),
             )
         except FileRefused as exc:
             form.add_error("file", str(exc.message))
         else:
             return redirect("spreadsheets:run_sheets", pk=run.pk)
-    return render(request, "spreadsheets/import_index.html", _index_context(request, team, teams, form), status=400)
+    return render(
+        request,
+        "spreadsheets/import_index.html",
+        _index_context(request, team, teams, form),
+        status=400,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,20 +196,21 @@ def run_preview(request, pk):
                 participant_ids=shown,
                 detail=run.file_name,
             )
-    labels = {
-        kind: {c.key: c.label for c in columns} for kind, columns in COLUMNS.items()
-    }
+    labels = {kind: {c.key: c.label for c in columns} for kind, columns in COLUMNS.items()}
     rows = []
     for row in page.object_list if page else []:
         names = labels.get(row.kind, {})
         rows.append(
             {
                 "row": row,
-                "messages": [
-                    (names.get(k, _("Raden")), m) for k, m in row.messages.items()
-                ],
+                "messages": [(names.get(k, _("Raden")), m) for k, m in row.messages.items()],
                 "fields": [
-                    {"key": k, "label": names.get(k, k), "value": v, "error": row.messages.get(k, "")}
+                    {
+                        "key": k,
+                        "label": names.get(k, k),
+                        "value": v,
+                        "error": row.messages.get(k, ""),
+                    }
                     for k, v in row.values.items()
                 ],
             }
@@ -211,7 +225,8 @@ def run_preview(request, pk):
             "outcome": outcome,
             "outcomes": Outcome.choices,
             "counts": run.counts,
-            "can_confirm": run.status == ImportRun.Status.PREVIEW and not run.counts.get(Outcome.ERROR),
+            "can_confirm": run.status == ImportRun.Status.PREVIEW
+            and not run.counts.get(Outcome.ERROR),
         },
     )
 
@@ -242,7 +257,9 @@ def run_confirm(request, pk):
     if run.status != ImportRun.Status.PREVIEW:
         return redirect("spreadsheets:run_preview", pk=run.pk)
     if services.import_run_needs_background(run):
-        ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.IMPORTING, percent=1, error="")
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.IMPORTING, percent=1, error=""
+        )
         tasks.import_confirm_run.delay(run.pk)
     else:
         try:

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _upload(client, name, content):
-    return client.post(
-        reverse("spreadsheets:upload"), {"file": SimpleUploadedFile(name, content)}
-    )
+    return client.post(reverse("spreadsheets:upload"), {"file": SimpleUploadedFile(name, content)})
 
 
 def _refused(world, name, content, message):
@@ -32,7 +30,7 @@ def _refused(world, name, content, message):
 
 def _xlsx(rows, title="Deltakere") -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = title
     for row in rows:
         sheet.append(row)
@@ -81,8 +79,12 @@ def test_a_header_that_maps_nothing_is_refused_at_the_mapping_step(world):
     response = _upload(client, "ukjent.csv", "Farge;Smak\nblå;søt\n".encode())
     run = ImportRun.objects.get()
     assert response.status_code == 302
-    response = client.post(reverse("spreadsheets:run_sheets", args=[run.pk]), {"kind-0": "participants"})
-    response = client.post(reverse("spreadsheets:run_mapping", args=[run.pk]), {"map-0-0": "", "map-0-1": ""})
+    response = client.post(
+        reverse("spreadsheets:run_sheets", args=[run.pk]), {"kind-0": "participants"}
+    )
+    response = client.post(
+        reverse("spreadsheets:run_mapping", args=[run.pk]), {"map-0-0": "", "map-0-1": ""}
+    )
     assert response.status_code == 400
     assert "Ingen kolonner er koblet til felt" in response.content.decode()
     assert not run.rows.exists()
@@ -114,7 +116,15 @@ def test_nothing_is_stored_when_a_row_has_an_error(world):
     _upload(client, "feil.csv", content)
     run = ImportRun.objects.get()
     client.post(reverse("spreadsheets:run_sheets", args=[run.pk]), {"kind-0": "participants"})
-    client.post(reverse("spreadsheets:run_mapping", args=[run.pk]), {"map-0-0": "name", "map-0-1": "national_id", "map-0-2": "job_specialist", "map-0-3": "entry_date"})
+    client.post(
+        reverse("spreadsheets:run_mapping", args=[run.pk]),
+        {
+            "map-0-0": "name",
+            "map-0-1": "national_id",
+            "map-0-2": "job_specialist",
+            "map-0-3": "entry_date",
+        },
+    )
     page = client.get(reverse("spreadsheets:run_preview", args=[run.pk])).content.decode()
     assert "Fødselsnummeret eller D-nummeret er ikke gyldig" in page
     response = client.post(reverse("spreadsheets:run_confirm", args=[run.pk]))

@@ -8,6 +8,7 @@ from ips.history import acting_as, history_of
 from participants.models import Contact, Job, Participant
 from spreadsheets import services
 from spreadsheets.models import ColumnMapping, ImportRun
+from spreadsheets.values import parse_date
 from tests.factories import today
 from tests.spreadsheets.helpers import outcomes, preview
 from tests.spreadsheets.sample import sample_rows, workbook_bytes
@@ -41,13 +42,15 @@ def test_a_team_spreadsheet_goes_in_and_the_same_file_again_changes_nothing(worl
     first = people.get(national_id=data["people"][0][1])
     assert first.name == data["people"][0][0]
     assert first.job_specialist == world.specialist
-    assert first.entry_date == dt.datetime.strptime(data["people"][0][4], "%d.%m.%Y").date()
+    assert first.entry_date == parse_date(data["people"][0][4])
     # History names the leader and the row; the access log names each person touched.
     event = history_of(first).get()
     assert event.pgh_context.metadata["user"] == world.leader.pk
     assert event.pgh_context.metadata["via"] == "import: portefølje.xlsx, Deltakere rad 2"
     logged = AccessEvent.objects.filter(what="spreadsheet_import", user=world.leader)
-    assert set(logged.values_list("participant_id", flat=True)) == set(people.values_list("pk", flat=True))
+    assert set(logged.values_list("participant_id", flat=True)) == set(
+        people.values_list("pk", flat=True)
+    )
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and run.sha256 and run.counts["new"] > 0
     assert ColumnMapping.objects.filter(team=world.team, kind="participants").exists()
@@ -61,7 +64,9 @@ def test_a_team_spreadsheet_goes_in_and_the_same_file_again_changes_nothing(worl
 
 def test_a_corrected_file_updates_only_what_changed(world):
     data = _data(world, n=3, contacts=1)
-    services.import_run_confirm(preview(team=world.team, by=world.leader, name="a.xlsx", content=workbook_bytes(data)))
+    services.import_run_confirm(
+        preview(team=world.team, by=world.leader, name="a.xlsx", content=workbook_bytes(data))
+    )
     data["people"][1][2] = "98765432"
     run = preview(team=world.team, by=world.leader, name="a.xlsx", content=workbook_bytes(data))
     assert run.counts["update"] == 1 and run.counts["new"] == 0
@@ -73,7 +78,9 @@ def test_a_corrected_file_updates_only_what_changed(world):
 
 def test_a_newer_change_in_the_app_is_a_conflict_not_overwritten(world):
     data = _data(world, n=2, contacts=0)
-    services.import_run_confirm(preview(team=world.team, by=world.leader, name="a.xlsx", content=workbook_bytes(data)))
+    services.import_run_confirm(
+        preview(team=world.team, by=world.leader, name="a.xlsx", content=workbook_bytes(data))
+    )
     person = Participant.objects.get(national_id=data["people"][0][1])
     person.phone = "11111111"
     with acting_as(world.specialist):  # an edit in the app, after the import
@@ -111,8 +118,13 @@ def test_rows_with_bad_values_get_a_message_per_field_and_block_the_import(world
 def test_messages_are_in_english_when_chosen(world):
     data = _data(world, n=1, contacts=0)
     data["people"][0][3] = "nobody"
-    run = preview(team=world.team, by=world.leader, name="x.xlsx", content=workbook_bytes(data), language="en")
-    assert "Unknown job specialist" in run.rows.get(outcome="error", sheet="Deltakere").messages["job_specialist"]
+    run = preview(
+        team=world.team, by=world.leader, name="x.xlsx", content=workbook_bytes(data), language="en"
+    )
+    assert (
+        "Unknown job specialist"
+        in run.rows.get(outcome="error", sheet="Deltakere").messages["job_specialist"]
+    )
 
 
 def test_a_corrected_row_in_the_preview_can_then_be_imported(world):
@@ -120,7 +132,9 @@ def test_a_corrected_row_in_the_preview_can_then_be_imported(world):
     data["people"][0][3] = "ukjent"
     run = preview(team=world.team, by=world.leader, name="x.xlsx", content=workbook_bytes(data))
     row = run.rows.get(outcome="error", sheet="Deltakere")
-    services.import_row_correct(run=run, row=row, values={"job_specialist": world.specialist.username})
+    services.import_row_correct(
+        run=run, row=row, values={"job_specialist": world.specialist.username}
+    )
     run.refresh_from_db()
     assert run.counts["error"] == 0
     services.import_run_confirm(run)
