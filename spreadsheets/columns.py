@@ -24,7 +24,7 @@ from spreadsheets.models import Kind
 class Column:
     key: str
     header: str  # the Norwegian header of the template and the export
-    type: str  # text, national_id, date, decimal, int, bool, choice, specialist, orgnr, id_list
+    type: str  # text, national_id, date, decimal, int, bool, choice, specialist, orgnr, id_list, organisation
     required: bool = False
     aliases: tuple[str, ...] = ()
     choices: str = ""  # for type "choice": a key of spreadsheets.values.CHOICES
@@ -115,6 +115,77 @@ PARTICIPANT_COLUMNS = (
         choices="in_work",
         aliases=("i arbeid", "in work at referral"),
         label=_("I arbeid ved henvisning"),
+    ),
+)
+
+REFERRAL_COLUMNS = (
+    C(
+        "person_name",
+        "Navn",
+        required=True,
+        aliases=("name", "person", "deltaker"),
+        label=_("Navn"),
+        max_length=200,
+    ),
+    NATIONAL_ID,
+    C("phone", "Telefon", aliases=("tlf", "mobil", "phone"), label=_("Telefon"), max_length=30),
+    C(
+        "referral_date",
+        "Henvist dato",
+        "date",
+        required=True,
+        aliases=("henvisningsdato", "henvist", "referral date", "referred"),
+        label=_("Henvist dato"),
+    ),
+    C(
+        "date_received",
+        "Mottatt dato",
+        "date",
+        aliases=("mottatt", "date received", "received"),
+        label=_("Mottatt dato"),
+    ),
+    C(
+        "source_organisation",
+        "Henvist fra",
+        "organisation",
+        required=True,
+        aliases=(
+            "henviser (organisasjon)",
+            "kilde",
+            "referred by",
+            "source",
+            "source organisation",
+        ),
+        label=_("Henvist fra"),
+    ),
+    C(
+        "referrer_name",
+        "Henvist av",
+        aliases=("henviser", "referrer"),
+        label=_("Henvist av"),
+        max_length=200,
+    ),
+    C(
+        "in_work_at_referral",
+        "I arbeid ved henvisning",
+        "choice",
+        choices="in_work",
+        aliases=("i arbeid", "in work at referral"),
+        label=_("I arbeid ved henvisning"),
+    ),
+    C(
+        "assigned_specialist",
+        "Jobbspesialist",
+        "specialist",
+        aliases=("spesialist", "job specialist", "tildelt"),
+        label=_("Jobbspesialist"),
+    ),
+    C(
+        "first_meeting_date",
+        "Første møte",
+        "date",
+        aliases=("dato for første møte", "first meeting"),
+        label=_("Første møte"),
     ),
 )
 
@@ -394,6 +465,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     Kind.EMPLOYERS: EMPLOYER_COLUMNS,
     Kind.CONTACT_PERSONS: CONTACT_PERSON_COLUMNS,
     Kind.PARTICIPANTS: PARTICIPANT_COLUMNS,
+    Kind.REFERRALS: REFERRAL_COLUMNS,
     Kind.CONTACTS: CONTACT_COLUMNS,
     Kind.EMPLOYER_CONTACTS: EMPLOYER_CONTACT_COLUMNS,
     Kind.JOBS: JOB_COLUMNS,
@@ -408,6 +480,7 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
     Kind.EMPLOYERS: ("arbeidsgivere", "arbeidsgiver", "employers", "bedrifter"),
     Kind.CONTACT_PERSONS: ("kontaktpersoner", "contact persons"),
     Kind.PARTICIPANTS: ("deltakere", "deltaker", "participants", "portefølje", "caseload"),
+    Kind.REFERRALS: ("henvisninger", "henvisning", "referrals"),
     Kind.CONTACTS: ("kontakter", "kontaktlogg", "contacts", "contact log"),
     Kind.EMPLOYER_CONTACTS: (
         "arbeidsgiverlogg",

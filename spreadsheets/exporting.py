@@ -18,6 +18,7 @@ from dashboards.csv_export import neutralise
 from employers.models import Employer, EmployerContact, EmployerContactPerson
 from ips.accounts.models import Team
 from participants.models import Contact, EducationEpisode, Job, Participant
+from referrals.models import Referral
 from spreadsheets.columns import COLUMNS, Column
 from spreadsheets.models import Kind
 from spreadsheets.values import CHOICES, bool_text, choice_label, choice_labels
@@ -26,6 +27,7 @@ SHEET_TITLES: dict[str, str] = {
     Kind.EMPLOYERS: "Arbeidsgivere",
     Kind.CONTACT_PERSONS: "Kontaktpersoner",
     Kind.PARTICIPANTS: "Deltakere",
+    Kind.REFERRALS: "Henvisninger",
     Kind.CONTACTS: "Kontakter",
     Kind.EMPLOYER_CONTACTS: "Arbeidsgiverlogg",
     Kind.JOBS: "Jobber",
@@ -74,6 +76,15 @@ def _records(team: Team, kind: str) -> Iterator[dict[str, Any]]:
     elif kind == Kind.PARTICIPANTS:
         for person in participants.select_related("job_specialist").order_by("name", "id"):
             yield {c.key: getattr(person, c.key) for c in COLUMNS[kind]}
+    elif kind == Kind.REFERRALS:
+        for r in (
+            Referral.objects.filter(team=team)
+            .select_related("source_organisation", "assigned_specialist")
+            .order_by("date_received", "id")
+        ):
+            record = {c.key: getattr(r, c.key) for c in COLUMNS[kind]}
+            record["source_organisation"] = r.source_organisation.name
+            yield record
     elif kind == Kind.CONTACTS:
         rows = (
             Contact.objects.filter(participant__in=participants)
@@ -231,6 +242,17 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "status": "job_search",
         "in_work_at_referral": "no",
     },
+    Kind.REFERRALS: {
+        "person_name": "Ola Nordmann",
+        "national_id": "15019010063",
+        "referral_date": dt.date(2026, 1, 5),
+        "date_received": dt.date(2026, 1, 6),
+        "source_organisation": "NAV Grünerløkka",
+        "referrer_name": "Kari Veileder",
+        "in_work_at_referral": "no",
+        "assigned_specialist": "brukernavn",
+        "first_meeting_date": dt.date(2026, 1, 15),
+    },
     Kind.CONTACTS: {
         "national_id": "15019010063",
         "contact_date": dt.date(2026, 2, 2),
@@ -282,8 +304,9 @@ def template_workbook() -> bytes:
         sheet = workbook.create_sheet(SHEET_TITLES[kind])
         _header_row(sheet, columns)
         example = dict(EXAMPLES[kind])
-        if "job_specialist" in example:
-            example["job_specialist"] = _Example()
+        for col in columns:
+            if col.type == "specialist" and col.key in example:
+                example[col.key] = _Example()
         sheet.append([_cell_value(c, example.get(c.key)) for c in columns])
     values = workbook.create_sheet("Tillatte verdier")
     values.append(["Kolonne", "Ark", "Tillatte verdier"])
@@ -297,6 +320,10 @@ def template_workbook() -> bytes:
                 values.append([col.header, SHEET_TITLES[kind], "ja, nei"])
             elif col.type == "date":
                 values.append([col.header, SHEET_TITLES[kind], "dd.mm.åååå eller åååå-mm-dd"])
+            elif col.type == "organisation":
+                values.append(
+                    [col.header, SHEET_TITLES[kind], "navnet på en organisasjon i registeret"]
+                )
             elif col.type == "specialist":
                 values.append(
                     [

@@ -27,11 +27,12 @@ from django.utils.translation import gettext as _
 from dashboards.csv_export import FORMULA_STARTS
 from employers.models import Employer, EmployerContact, EmployerContactPerson
 from employers.services import normalise_orgnr
-from ips.accounts.models import Membership, Team, User, validate_orgnr
+from ips.accounts.models import Membership, Organisation, Team, User, validate_orgnr
 from ips.dates import oslo_today
 from ips.history import history_model_of
 from ips.validators import validate_national_id
 from participants.models import Contact, EducationEpisode, Job, Participant
+from referrals.models import Referral
 from spreadsheets.columns import COLUMNS, KINDS_IN_ORDER, Column
 from spreadsheets.models import Kind, Outcome
 from spreadsheets.values import (
@@ -114,6 +115,14 @@ class Planner:
         self.file_employers: dict[str, Plan] = {}
 
     # --- reading cells -------------------------------------------------------------------
+
+    @property
+    def _organisations(self) -> dict[str, Organisation]:
+        if not hasattr(self, "_organisations_cache"):
+            self._organisations_cache = {
+                o.name.strip().lower(): o for o in Organisation.objects.order_by("-id")
+            }
+        return self._organisations_cache
 
     def _load_specialists(self) -> dict[str, User]:
         users = User.objects.filter(
@@ -200,6 +209,14 @@ class Planner:
                     % {"name": text}
                 )
             return user
+        if col.type == "organisation":
+            organisation = self._organisations.get(text.strip().lower())
+            if organisation is None:
+                raise CellError(
+                    _("Ukjent organisasjon «%(name)s». Bruk navnet slik det står i registeret.")
+                    % {"name": text}
+                )
+            return organisation
         if col.type == "id_list":
             ids = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
             for value in ids:
@@ -404,6 +421,40 @@ class Planner:
             target = self._participants.get(nid) if nid else None
             if target is not None:
                 self._compare(plan, target, fields)
+
+    def _plan_referrals(self, plans: list[Plan]) -> None:
+        """Referrals by national ID + referral date. The status follows the dates: a first
+        meeting held, else assigned to a specialist, else received."""
+        for plan in plans:
+            d = plan.data
+            plan.label = d.get("person_name") or ""
+            if not plan.ok:
+                continue
+            if not d.get("date_received") and "date_received" in d:
+                d["date_received"] = d["referral_date"]
+            received = d.get("date_received") or d["referral_date"]
+            if received < d["referral_date"]:
+                plan.error("date_received", _("Mottatt dato kan ikke være før henvisningsdatoen."))
+            if d.get("first_meeting_date"):
+                if d["first_meeting_date"] < received:
+                    plan.error(
+                        "first_meeting_date",
+                        _("Første møte kan ikke være før henvisningen ble mottatt."),
+                    )
+                if not d.get("assigned_specialist"):
+                    plan.error(
+                        "assigned_specialist", _("Oppgi jobbspesialisten når første møte er holdt.")
+                    )
+        self._duplicates(plans, lambda p: (p.data["national_id"], p.data["referral_date"]))
+        existing = {
+            (r.national_id, r.referral_date): r for r in Referral.objects.filter(team=self.team)
+        }
+        fields = [
+            c.key for c in COLUMNS[Kind.REFERRALS] if c.key not in ("national_id", "referral_date")
+        ]
+        for plan in plans:
+            if plan.ok and plan.key in existing:
+                self._compare(plan, existing[plan.key], fields)
 
     def _occurrence_keys(self, plans: list[Plan], base) -> None:
         """Rows with the same participant, date and type are matched in order (the n-th such

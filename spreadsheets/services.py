@@ -19,6 +19,7 @@ from ips.audit.models import AccessEvent
 from ips.audit.services import access_events_record_for
 from participants import services as participant_services
 from participants.models import Contact, EducationEpisode, Job, Participant
+from referrals import services as referral_services
 from spreadsheets.columns import COLUMNS, suggest_kind, suggest_mapping
 from spreadsheets.models import ColumnMapping, ImportRow, ImportRun, Kind, Outcome
 from spreadsheets.planning import Plan, Planner, RowIn, summary
@@ -332,6 +333,22 @@ def _apply(
         ],
     )
     touched = {p.pk for p in people.values()}
+    referral_plans = act(Kind.REFERRALS)
+    referral_fields = [c.key for c in COLUMNS[Kind.REFERRALS]]
+    referral_services.referrals_import(
+        team=team,
+        by=by,
+        creates=[
+            (_via(run, p), pick(p, referral_fields))
+            for p in referral_plans
+            if p.outcome == Outcome.NEW
+        ],
+        updates=[
+            (_via(run, p), p.target, p.changes)
+            for p in referral_plans
+            if p.outcome == Outcome.UPDATE
+        ],
+    )
     step(35)
     known = {p.national_id: p for p in Participant.objects.filter(team=team)}
 

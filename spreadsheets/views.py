@@ -50,8 +50,8 @@ def _index_context(request, team, teams, form):
     }
 
 
-@require_GET
 @login_required
+@require_GET
 def index(request):
     team, teams = _team(request)
     return render(
@@ -61,8 +61,8 @@ def index(request):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def template_download(request):
     _team(request)
     response = HttpResponse(template_workbook(), content_type=XLSX)
@@ -70,8 +70,8 @@ def template_download(request):
     return response
 
 
-@require_POST
 @login_required
+@require_POST
 def upload(request):
     team, teams = _team(request)
     form = UploadForm(request.POST, request.FILES)
@@ -99,8 +99,8 @@ def upload(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @login_required
+@require_http_methods(["GET", "POST"])
 def run_sheets(request, pk):
     run = _run(request, pk)
     if request.method == "POST":
@@ -129,8 +129,8 @@ def _start_preview(run: ImportRun, *, reread: bool) -> None:
         services.import_run_preview(run, reread=reread)
 
 
-@require_http_methods(["GET", "POST"])
 @login_required
+@require_http_methods(["GET", "POST"])
 def run_mapping(request, pk):
     run = _run(request, pk)
     errors: dict = {}
@@ -175,8 +175,8 @@ def run_mapping(request, pk):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def run_preview(request, pk):
     run = _run(request, pk)
     if request.htmx and request.GET.get("progress"):
@@ -231,8 +231,8 @@ def run_preview(request, pk):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def run_fix_row(request, pk, position):
     run = _run(request, pk)
     if run.status != ImportRun.Status.PREVIEW:
@@ -250,8 +250,8 @@ def run_fix_row(request, pk, position):
     return redirect(reverse("spreadsheets:run_preview", args=[run.pk]) + f"#rad-{position}")
 
 
-@require_POST
 @login_required
+@require_POST
 def run_confirm(request, pk):
     run = _run(request, pk)
     if run.status != ImportRun.Status.PREVIEW:
@@ -269,8 +269,8 @@ def run_confirm(request, pk):
     return redirect("spreadsheets:run_preview", pk=run.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def run_abandon(request, pk):
     run = _run(request, pk)
     if run.status != ImportRun.Status.DONE:
@@ -278,8 +278,8 @@ def run_abandon(request, pk):
     return redirect(reverse("spreadsheets:index") + f"?team={run.team_id}")
 
 
-@require_POST
 @login_required
+@require_POST
 def export_start(request):
     team, _teams = _team(request)
     # A small team's workbook is made at once; a large one in the background (Celery).
@@ -297,8 +297,8 @@ def _export(request, pk) -> TeamExport:
     return get_in_scope(selectors.team_exports_for(request.user), pk)
 
 
-@require_GET
 @login_required
+@require_GET
 def export_progress(request, pk):
     export = _export(request, pk)
     template = "spreadsheets/export_progress.html"
@@ -307,8 +307,8 @@ def export_progress(request, pk):
     return render(request, template, {"export": export})
 
 
-@require_GET
 @login_required
+@require_GET
 def export_download(request, pk):
     export = _export(request, pk)
     if export.status != TeamExport.Status.DONE or not export.file:

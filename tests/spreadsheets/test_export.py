@@ -10,6 +10,7 @@ from employers.models import Employer, EmployerContact, EmployerContactPerson
 from ips.accounts.models import Membership
 from ips.audit.models import AccessEvent
 from participants.models import Contact, EducationEpisode, Job, Participant
+from referrals.models import Referral
 from spreadsheets import services
 from spreadsheets.exporting import team_workbook, template_workbook
 from spreadsheets.models import TeamExport
@@ -21,6 +22,7 @@ from tests.factories import (
     EmployerFactory,
     JobFactory,
     ParticipantFactory,
+    ReferralFactory,
     TeamFactory,
     today,
 )
@@ -97,6 +99,20 @@ def _team_with_everything(world):
         next_step_date=today(),
     )
     contact.participants.add(people[0])
+    referral = ReferralFactory(
+        team=team,
+        source_organisation=world.nav,
+        person_name=people[0].name,
+        national_id=people[0].national_id,
+        referral_date=people[0].entry_date - dt.timedelta(days=10),
+        date_received=people[0].entry_date - dt.timedelta(days=9),
+        assigned_specialist=world.specialist,
+        first_meeting_date=people[0].entry_date,
+        status=Referral.Status.FIRST_MEETING_HELD,
+        in_work_at_referral="no",
+    )
+    Participant.objects.filter(pk=people[0].pk).update(referral=referral)
+    ReferralFactory(team=team, source_organisation=world.nav, person_name="Venter Vennesen")
     return team
 
 
@@ -176,7 +192,25 @@ def _snapshot(team):
         )
         for c in EmployerContact.objects.filter(team=team)
     )
+    referrals = sorted(
+        (
+            r.person_name,
+            r.national_id,
+            r.phone,
+            r.referral_date,
+            r.date_received,
+            r.source_organisation.name,
+            r.referrer_name,
+            r.in_work_at_referral,
+            r.assigned_specialist_id,
+            r.first_meeting_date,
+            r.status,
+            str(getattr(getattr(r, "participant", None), "national_id", "")),
+        )
+        for r in Referral.objects.filter(team=team)
+    )
     return {
+        "referrals": referrals,
         "people": people,
         "contacts": contacts,
         "employers": employers,
@@ -191,6 +225,7 @@ def test_export_then_import_into_an_empty_team_reproduces_every_record(world):
     source = _team_with_everything(world)
     content, ids = team_workbook(source)
     assert len(ids) == 3
+    assert any(r[-1] for r in _snapshot(source)["referrals"])  # one is linked to its person
     empty = TeamFactory(name="IPS Ny")
     for user, role in (
         (world.specialist, Membership.Role.JOB_SPECIALIST),
