@@ -301,7 +301,7 @@ def referrals_import(
     participant with the same national ID, when that participant has no referral yet."""
     done: list[Referral] = []
     with transaction.atomic():
-        rows = [
+        rows: list[tuple[str, Referral, dict]] = [
             (via, Referral(team=team, submitted_by=by, **values), {}) for via, values in creates
         ]
         for via, referral, changes in rows + [(v, r, c) for v, r, c in updates]:
