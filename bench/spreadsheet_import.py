@@ -18,6 +18,7 @@ import argparse
 import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -104,8 +105,6 @@ def main(argv: list[str]) -> int:
         run=run, mappings={s["name"]: s["mapping"] for s in run.sheets if s["kind"]}
     )
     uploaded = time.perf_counter()
-    services.import_run_preview(run)
-    previewed = time.perf_counter()
     client = Client()
     client.force_login(leader)
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -115,9 +114,27 @@ def main(argv: list[str]) -> int:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+    # The preview runs as the Celery worker would (here in a thread); the leader's page polls
+    # and shows the first page of rows as soon as the first kinds are planned.
+    from django.db import connection
+
+    from spreadsheets.models import ImportRow
+
+    def work() -> None:
+        services.import_run_preview(run)
+        connection.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    while not ImportRow.objects.filter(run_id=run.pk).exists() and worker.is_alive():
+        time.sleep(0.1)
     response = client.get(reverse("spreadsheets:run_preview", args=[run.pk]), secure=True)
     assert response.status_code == 200, response.status_code
+    first_rows = response.content.decode().count('class="import-row-')
     first_page = time.perf_counter()
+    worker.join()
+    previewed = time.perf_counter()
+    run.refresh_from_db()
     print(f"rows: {run.rows.count()}  preview: {run.counts}")
     services.import_run_confirm(run)
     confirmed = time.perf_counter()
@@ -134,13 +151,13 @@ def main(argv: list[str]) -> int:
     second = time.perf_counter()
 
     upload_s, preview_s = uploaded - started, previewed - uploaded
-    page_s, confirm_s = first_page - previewed, confirmed - first_page
+    page_s, confirm_s = first_page - uploaded, confirmed - previewed
     total = confirmed - started
     print(f"imported: {people} participants, {contacts} contacts")
     print(f"upload (sheets and headers): {upload_s:.1f} s")
     print(f"preview (read + plan every row): {preview_s:.1f} s")
     print(
-        f"first preview page rendered: {page_s:.2f} s  (upload → first page {upload_s + preview_s + page_s:.1f} s)"
+        f"first preview page ({first_rows} rows) shown {page_s:.1f} s after upload (target ≤ 5 s)"
     )
     print(f"confirm (plan again + write in one transaction): {confirm_s:.1f} s")
     print(f"total upload → imported: {total:.1f} s (target ≤ 60 s)")

@@ -227,17 +227,27 @@ class Planner:
     # --- the whole run -------------------------------------------------------------------
 
     def run(self) -> list[Plan]:
-        for row in self.rows:
-            plan = Plan(row=row)
-            self._parse(plan, COLUMNS[row.kind])
-            self.by_kind[row.kind].append(plan)
-            self.plans.append(plan)
+        """Every row at once (the confirmed import plans this way)."""
         for kind in KINDS_IN_ORDER:
-            if self.by_kind.get(kind):
-                getattr(self, f"_plan_{kind}")(self.by_kind[kind])
-        self._conflicts()
+            rows = [row for row in self.rows if row.kind == kind]
+            if rows:
+                self.plan_kind(kind, rows)
         self.plans.sort(key=lambda p: p.row.position)
         return self.plans
+
+    def plan_kind(self, kind: str, rows: Iterable[RowIn]) -> list[Plan]:
+        """One kind's rows, after the kinds it refers to (KINDS_IN_ORDER): the preview stores
+        each kind's outcome as soon as it is known, so the first page shows early."""
+        plans = []
+        for row in rows:
+            plan = Plan(row=row)
+            self._parse(plan, COLUMNS[kind])
+            plans.append(plan)
+        self.by_kind[kind].extend(plans)
+        self.plans.extend(plans)
+        getattr(self, f"_plan_{kind}")(plans)
+        self._conflicts(plans)
+        return plans
 
     def _duplicates(self, plans: list[Plan], key_of) -> None:
         """A second row with the same key: exact copies and clashes alike are errors."""
@@ -674,28 +684,28 @@ class Planner:
 
     # --- conflicts -----------------------------------------------------------------------
 
-    def _conflicts(self) -> None:
+    def _conflicts(self, plans: list[Plan]) -> None:
         """An update of a record whose last change was not made by an import (an edit in the
         app after the previous import, or a record that never came from one) is a conflict:
         the app's newer value is kept. Read from each record's change history."""
         from django.utils import timezone
 
-        updates = [p for p in self.plans if p.outcome == Outcome.UPDATE]
+        updates = [p for p in plans if p.outcome == Outcome.UPDATE]
         by_model: dict[type[Model], list[Plan]] = defaultdict(list)
         for plan in updates:
             by_model[type(plan.target)].append(plan)
-        for model, plans in by_model.items():
+        for model, group in by_model.items():
             history = history_model_of(model)
             latest = {
                 row["pgh_obj_id"]: row
                 for row in history.objects.filter(  # type: ignore[attr-defined]
-                    pgh_obj_id__in=[p.target.pk for p in plans]
+                    pgh_obj_id__in=[p.target.pk for p in group]
                 )
                 .order_by("pgh_obj_id", "-pgh_id")
                 .distinct("pgh_obj_id")
                 .values("pgh_obj_id", "pgh_created_at", "pgh_context__metadata")
             }
-            for plan in plans:
+            for plan in group:
                 row = latest.get(plan.target.pk)
                 if row is None:
                     continue

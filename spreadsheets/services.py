@@ -20,7 +20,7 @@ from ips.audit.services import access_events_record_for
 from participants import services as participant_services
 from participants.models import Contact, EducationEpisode, Job, Participant
 from referrals import services as referral_services
-from spreadsheets.columns import COLUMNS, suggest_kind, suggest_mapping
+from spreadsheets.columns import COLUMNS, KINDS_IN_ORDER, suggest_kind, suggest_mapping
 from spreadsheets.models import ColumnMapping, ImportRow, ImportRun, Kind, Outcome
 from spreadsheets.planning import Plan, Planner, RowIn, summary
 from spreadsheets.reading import FileRefused, read_sheets
@@ -121,19 +121,25 @@ def import_run_set_mapping(*, run: ImportRun, mappings: dict[str, dict[str, str]
     return run
 
 
-def _file_rows(run: ImportRun) -> list[RowIn]:
-    """The file's data rows, as values by field (the sheets' mappings)."""
+def _file_rows(run: ImportRun, *, kind: str = "", start: int = 0) -> list[RowIn]:
+    """The file's data rows (of one kind, when given), as values by field (the sheets'
+    mappings), numbered on from `start`."""
     rows: list[RowIn] = []
+    wanted = {s["name"] for s in run.sheets if s["kind"] and (not kind or s["kind"] == kind)}
+    if not wanted:
+        return rows
     for sheet in read_sheets(run.file_name, bytes(run.content)):
         described = next((s for s in run.sheets if s["name"] == sheet.name), None)
-        if not described or not described["kind"]:
+        if not described or sheet.name not in wanted:
             continue
         mapping = {int(i): k for i, k in described["mapping"].items()}
         for number, cells in sheet.rows_iter():  # type: ignore[operator]
             values = {key: (cells[i] if i < len(cells) else "") for i, key in mapping.items()}
             if any(values.values()):
                 rows.append(
-                    RowIn(len(rows) + 1, described["kind"], sheet.name[:100], number, values)
+                    RowIn(
+                        start + len(rows) + 1, described["kind"], sheet.name[:100], number, values
+                    )
                 )
     return rows
 
@@ -153,43 +159,51 @@ def _plan(run: ImportRun, rows: list[RowIn] | None = None) -> list[Plan]:
 
 
 def import_run_preview(run: ImportRun, *, reread: bool = True) -> ImportRun:
-    """Read the rows (unless only a correction changed them), plan each, and store the rows with
-    their outcome and messages on the run. Nothing outside the run is written."""
-
-    def progress(percent: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(percent=percent)
-
+    """Read the rows (unless only a correction changed them), plan them kind by kind in the
+    order they refer to each other, and store each kind's rows with their outcome and messages
+    as soon as they are known (the preview page shows them while the rest is planned). Nothing
+    outside the run is written."""
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.PLANNING, percent=5)
-    rows = _file_rows(run) if reread else _stored_rows(run)
-    progress(40)
-    plans = _plan(run, rows)
-    progress(70)
-    with transaction.atomic():
-        ImportRow.objects.filter(run_id=run.pk).delete()
-        ImportRow.objects.bulk_create(
-            [
-                ImportRow(
-                    run_id=run.pk,
-                    position=plan.row.position,
-                    sheet=plan.row.sheet,
-                    row_number=plan.row.row_number,
-                    kind=plan.row.kind,
-                    values=plan.row.values,
-                    outcome=plan.outcome,
-                    messages=plan.messages,
-                    label=str(plan.label)[:300],
-                    participant_id=_participant_of(plan),
-                )
-                for plan in plans
-            ],
-            batch_size=2000,
-        )
-        run.counts = summary(plans)
-        run.status = ImportRun.Status.PREVIEW
-        run.percent = 100
-        run.planned_at = timezone.now()
-        run.error = ""
-        run.save(update_fields=["counts", "status", "percent", "planned_at", "error"])
+    stored = [] if reread else _stored_rows(run)
+    ImportRow.objects.filter(run_id=run.pk).delete()
+    kinds = [k for k in KINDS_IN_ORDER if any(s["kind"] == k for s in run.sheets)]
+    planner = Planner(team=run.team, rows=[])
+    position = 0
+    with translation.override(run.language):
+        for index, kind in enumerate(kinds):
+            if reread:
+                rows = _file_rows(run, kind=kind, start=position)
+            else:
+                rows = [r for r in stored if r.kind == kind]
+            position += len(rows)
+            plans = planner.plan_kind(kind, rows)
+            ImportRow.objects.bulk_create(
+                [
+                    ImportRow(
+                        run_id=run.pk,
+                        position=plan.row.position,
+                        sheet=plan.row.sheet,
+                        row_number=plan.row.row_number,
+                        kind=plan.row.kind,
+                        values=plan.row.values,
+                        outcome=plan.outcome,
+                        messages=plan.messages,
+                        label=str(plan.label)[:300],
+                        participant_id=_participant_of(plan),
+                    )
+                    for plan in plans
+                ],
+                batch_size=2000,
+            )
+            ImportRun.objects.filter(pk=run.pk).update(
+                percent=5 + int(90 * (index + 1) / len(kinds)), counts=summary(planner.plans)
+            )
+    run.counts = summary(planner.plans)
+    run.status = ImportRun.Status.PREVIEW
+    run.percent = 100
+    run.planned_at = timezone.now()
+    run.error = ""
+    run.save(update_fields=["counts", "status", "percent", "planned_at", "error"])
     return run
 
 

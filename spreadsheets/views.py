@@ -184,7 +184,7 @@ def run_preview(request, pk):
     outcome = request.GET.get("vis", "")
     outcome = outcome if outcome in Outcome.values else ""
     page = None
-    if run.status in (ImportRun.Status.PREVIEW, ImportRun.Status.DONE):
+    if run.status in (ImportRun.Status.PREVIEW, ImportRun.Status.DONE, ImportRun.Status.PLANNING):
         page = Paginator(selectors.import_rows(run=run, outcome=outcome), PAGE_SIZE).get_page(
             request.GET.get("side")
         )
