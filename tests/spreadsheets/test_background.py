@@ -57,3 +57,22 @@ def test_a_large_file_is_previewed_and_imported_in_the_background(world, setting
     assert Participant.objects.filter(team=world.team).count() == 3
     page = client.get(reverse("spreadsheets:index")).content.decode()
     assert "stor.xlsx" in page and run.sha256[:14] in page
+
+
+def test_the_preview_shows_the_rows_already_planned_while_the_rest_is_planned(world):
+    from tests.spreadsheets.helpers import preview
+
+    data = sample_rows(
+        specialists=[world.specialist.username],
+        participants=2,
+        contacts_per_participant=1,
+        today=today(),
+    )
+    run = preview(team=world.team, by=world.leader, name="a.xlsx", content=workbook_bytes(data))
+    run.rows.exclude(kind="employers").delete()  # as if only the first kind were done
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.PLANNING, percent=20)
+    page = world.client_for("leader").get(reverse("spreadsheets:run_preview", args=[run.pk]))
+    text = page.content.decode()
+    assert "Forhåndsvisningen lages fortsatt" in text
+    assert data["employers"][0][0] in text
+    assert "Bekreft og importer" not in text
