@@ -3,6 +3,9 @@ the template, upload a filled-in workbook of 40 participants with contacts, jobs
 (made here), correct the two rows the preview flags, confirm, find the people on the caseload
 with their timeline, and upload the same file again: «0 nye, 0 endret»."""
 
+import io
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -67,7 +70,7 @@ def test_leader_imports_the_teams_spreadsheet_and_again_changes_nothing(world, p
     _open_import(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned malen (.xlsx)").click()
-    template = load_workbook(download.value.path())
+    template = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert [c.value for c in next(template["Deltakere"].iter_rows(max_row=1))][:2] == [
         "Navn",
         "Fødselsnummer",
