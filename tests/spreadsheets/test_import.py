@@ -147,3 +147,36 @@ def test_excel_serial_and_iso_dates_are_read(world):
     assert parse_date("45658") == dt.date(2025, 1, 1)
     assert parse_date("2025-01-01") == dt.date(2025, 1, 1)
     assert parse_date("1.2.2025") == dt.date(2025, 2, 1)
+
+
+def test_the_teams_mapping_is_offered_next_time(world):
+    content = "Kandidat;Personnr;Veileder;Startet\nOla;{nid};{user};01.02.2025\n"
+    from tests.factories import valid_national_id
+
+    text = content.format(nid=valid_national_id(3), user=world.specialist.username).encode()
+    run = services.import_run_create(
+        team=world.team, by=world.leader, file_name="egen.csv", content=text, language="nb"
+    )
+    services.import_run_set_kinds(run=run, kinds={run.sheets[0]["name"]: "participants"})
+    assert run.sheets[0]["mapping"] == {}  # nothing in these headers is known
+    services.import_run_set_mapping(
+        run=run,
+        mappings={
+            run.sheets[0]["name"]: {
+                "0": "name",
+                "1": "national_id",
+                "2": "job_specialist",
+                "3": "entry_date",
+            }
+        },
+    )
+    again = services.import_run_create(
+        team=world.team, by=world.leader, file_name="egen.csv", content=text, language="nb"
+    )
+    services.import_run_set_kinds(run=again, kinds={again.sheets[0]["name"]: "participants"})
+    assert again.sheets[0]["mapping"] == {
+        "0": "name",
+        "1": "national_id",
+        "2": "job_specialist",
+        "3": "entry_date",
+    }
