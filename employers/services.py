@@ -353,3 +353,112 @@ def employer_archive(*, employer: Employer, by: User) -> Employer:
             employer.archived_at = timezone.now()
             employer.save(update_fields=["archived_at"])
     return employer
+
+
+# --- Import from a team's spreadsheet (spreadsheets/) ------------------------------------------------
+# The same rules as the forms' services above (the duplicate check, full_clean), one history
+# context per row (`via`: "import: <file>, <sheet> row N"); the employer log's contacts go in as
+# multi-row INSERTs with their people, and the first-employer-contact dates are set for all of
+# them at once.
+
+
+@transaction.atomic
+def employers_import(
+    *,
+    team: Team,
+    by: User,
+    creates: list[tuple[str, dict[str, str]]],
+    updates: list[tuple[str, Employer, dict[str, str]]],
+) -> list[Employer]:
+    if not can_edit_employer(by, Employer(team=team)):
+        raise PermissionDenied
+    done = []
+    for via, values in creates:
+        values = {**values, "name": values["name"].strip()}
+        values["org_number"] = normalise_orgnr(values.get("org_number", ""))
+        with acting_as(by, via=via):
+            done.append(_save_employer(Employer(team=team, created_by=by, **values)))
+    for via, employer, changes in updates:
+        for name, value in changes.items():
+            setattr(employer, name, value)
+        employer.org_number = normalise_orgnr(employer.org_number)
+        with acting_as(by, via=via):
+            done.append(_save_employer(employer))
+    return done
+
+
+@transaction.atomic
+def contact_persons_import(
+    *,
+    by: User,
+    creates: list[tuple[str, EmployerContactPerson]],
+    updates: list[tuple[str, EmployerContactPerson, dict[str, str]]],
+) -> int:
+    for via, person, *changes in [(v, p) for v, p in creates] + [(v, p, c) for v, p, c in updates]:
+        if not can_edit_employer(by, person.employer):
+            raise PermissionDenied
+        for name, value in (changes[0] if changes else {}).items():
+            setattr(person, name, value)
+        person.full_clean()
+        with acting_as(by, via=via):
+            person.save()
+    return len(creates) + len(updates)
+
+
+@transaction.atomic
+def employer_contacts_import(
+    *,
+    team: Team,
+    by: User,
+    via: str,
+    creates: list[tuple[int, EmployerContact, list[Participant]]],
+    updates: list[tuple[str, EmployerContact, dict]],
+) -> int:
+    """Lines of the employer log, logged by the specialist each row names (a member of the
+    team: the planner resolved them). A face-to-face contact on someone's behalf sets their
+    first employer contact date, as `employer_contact_log` does."""
+    if not can_edit_employer(by, Employer(team=team)):
+        raise PermissionDenied
+    first_contact: dict[int, dt.date] = {}
+    specialists: set[int] = set()
+    for start in range(0, len(creates), 1000):
+        batch = creates[start : start + 1000]
+        for _row, contact, _people in batch:
+            contact.team = team
+            contact.full_clean(
+                exclude=["employer", "job_specialist", "team"], validate_constraints=False
+            )
+            if contact.contact_date > timezone.localdate():
+                raise ValidationError({"contact_date": _("En kontakt kan ikke være frem i tid.")})
+            specialists.add(contact.job_specialist_id)
+        rows = [row for row, _c, _p in batch]
+        with acting_as(by, via=f"{via} {min(rows)}–{max(rows)}"):
+            EmployerContact.objects.bulk_create([c for _r, c, _p in batch])
+            EmployerContactParticipant.objects.bulk_create(
+                [
+                    EmployerContactParticipant(employer_contact=c, participant=p)
+                    for _r, c, people in batch
+                    for p in people
+                ]
+            )
+        for _row, contact, people in batch:
+            if contact.face_to_face:
+                for p in people:
+                    if p.entry_date <= contact.contact_date and (
+                        p.pk not in first_contact or contact.contact_date < first_contact[p.pk]
+                    ):
+                        first_contact[p.pk] = contact.contact_date
+    for row_via, contact, changes in updates:
+        for name, value in changes.items():
+            setattr(contact, name, value)
+        contact.full_clean(validate_constraints=False)
+        with acting_as(by, via=row_via):
+            contact.save()
+    with acting_as(by, via=via):
+        for pk, day in first_contact.items():
+            Participant.objects.filter(pk=pk).filter(
+                Q(first_employer_contact_date__isnull=True) | Q(first_employer_contact_date__gt=day)
+            ).update(first_employer_contact_date=day, updated_at=timezone.now())
+    announce(Subject.PARTICIPANT, list(first_contact))
+    announce(Subject.SPECIALIST, specialists)
+    return len(creates) + len(updates)

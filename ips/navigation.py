@@ -67,6 +67,7 @@ NAV_ITEMS = (
     NavItem(_("Feltveiledning"), "fidelity:mentoring_log", (Role.LEADER,), group=QUALITY),
     NavItem(_("Kvalitet på tvers"), "fidelity:across_teams", (Role.COORDINATOR,)),
     NavItem(_("Tilgangslogg"), "audit:log", (Role.LEADER,), group=TEAM),
+    NavItem(_("Import/eksport"), "spreadsheets:index", (Role.LEADER,), group=TEAM),
 )
 
 # Where "home" sends each role; people with several roles go to the first that is theirs.

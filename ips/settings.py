@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "employers",
     "fidelity",
     "appointments",
+    # Moving in and out: spreadsheet import wizard and team export.
+    "spreadsheets",
 ]
 
 MIDDLEWARE = [
@@ -327,3 +329,14 @@ SMALL_COUNT_SUPPRESSION = env_int("SMALL_COUNT_SUPPRESSION", 5, minimum=1)
 RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1)
 # Weekly unusual-access report: one user opening at least this many different records in an hour.
 UNUSUAL_ACCESS_RECORDS_PER_HOUR = env_int("UNUSUAL_ACCESS_RECORDS_PER_HOUR", 30, minimum=2)
+
+# Spreadsheet import (spreadsheets/): the largest file accepted; the file size above which the
+# preview and the import run in the background (Celery) while the page shows progress (about
+# 3,000 rows); and the rows above which the team export is made in the background.
+SPREADSHEET_IMPORT_MAX_BYTES = env_int(
+    "SPREADSHEET_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024
+)
+SPREADSHEET_IMPORT_BACKGROUND_BYTES = env_int(
+    "SPREADSHEET_IMPORT_BACKGROUND_BYTES", 256 * 1024, minimum=1
+)
+SPREADSHEET_EXPORT_BACKGROUND_ROWS = env_int("SPREADSHEET_EXPORT_BACKGROUND_ROWS", 5000, minimum=1)

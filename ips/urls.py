@@ -25,6 +25,7 @@ urlpatterns = [
     path("avtaler/", include("appointments.urls")),
     path("tilgangslogg/", include("ips.audit.urls")),
     path("sok/", include("reports.urls")),
+    path("regneark/", include("spreadsheets.urls")),
 ]
 
 handler403 = "ips.views.error_403"

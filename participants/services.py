@@ -673,3 +673,179 @@ def retention_run(*, now: dt.datetime | None = None) -> int:
             participant_anonymise(participant=participant, now=now)
             done += 1
     return done
+
+
+# --- Import from a team's spreadsheet (spreadsheets/) ------------------------------------------------
+# The import writes many records at once. The rules are the ones above (field validation, dates
+# not in the future, an end not before its start, a place only for meetings in person); the
+# database constraints apply as always and pghistory's triggers record every row. Each record is
+# written under `acting_as(by, via="import: <file>, <sheet> row N")`; contacts, the bulk of any
+# file, go in as multi-row INSERTs, each batch under one history context naming its rows. The
+# changes are announced once per import, not once per row.
+
+IMPORT_BATCH = 1000
+
+
+def _import_clean(obj: Model, *, exclude: tuple[str, ...]) -> None:
+    obj.clean_fields(exclude=list(exclude))
+
+
+def participants_import(
+    *,
+    team: Any,
+    by: User,
+    creates: list[tuple[str, dict[str, Any]]],
+    updates: list[tuple[str, Participant, dict[str, Any]]],
+) -> dict[str, Participant]:
+    """New participants (with their first status event) and changes to existing ones (a status
+    change leaves its event, as `participant_change_status` does). `creates` and `updates` carry
+    the history `via` of each row. Returns the participants by national ID."""
+    done: dict[str, Participant] = {}
+    touched: list[int] = []
+    with transaction.atomic():
+        for via, values in creates:
+            participant = Participant(team=team, **values)
+            _import_clean(participant, exclude=("team", "job_specialist", "referral"))
+            _not_in_future("entry_date", participant.entry_date)
+            if participant.status == Participant.Status.CLOSED:
+                participant.closed_at = timezone.now()
+            with acting_as(by, via=via):
+                participant.save()
+                ParticipantStatusEvent.objects.create(
+                    participant=participant,
+                    from_status="",
+                    to_status=participant.status,
+                    by=by,
+                    note=str(_("Importert fra regneark")),
+                )
+            done[participant.national_id] = participant
+            touched.append(participant.pk)
+        for via, participant, changes in updates:
+            from_status = participant.status
+            for name, value in changes.items():
+                setattr(participant, name, value)
+            _import_clean(participant, exclude=("team", "job_specialist", "referral"))
+            _not_in_future("entry_date", participant.entry_date)
+            with acting_as(by, via=via):
+                if participant.status != from_status:
+                    if participant.status == Participant.Status.CLOSED:
+                        participant.closed_at = timezone.now()
+                    elif from_status == Participant.Status.CLOSED:
+                        participant.closed_at = None
+                    ParticipantStatusEvent.objects.create(
+                        participant=participant,
+                        from_status=from_status,
+                        to_status=participant.status,
+                        by=by,
+                        note=str(_("Importert fra regneark")),
+                    )
+                participant.save()
+            done[participant.national_id] = participant
+            touched.append(participant.pk)
+        announce(Subject.PARTICIPANT, touched)
+        announce(Subject.SPECIALIST, {p.job_specialist_id for p in done.values()})
+    return done
+
+
+def _contact_rules(contact: Contact) -> None:
+    _import_clean(contact, exclude=("participant", "logged_by"))
+    _not_in_future("contact_date", contact.contact_date)
+    contact.place = _contact_place(contact.mode, contact.place)
+    if not 1 <= contact.duration_minutes <= Contact.MAX_DURATION_MINUTES:
+        raise ValidationError(
+            {"duration_minutes": _("Varigheten må være mellom 1 og 600 minutter.")}
+        )
+
+
+def contacts_import(
+    *,
+    by: User,
+    via: str,
+    creates: list[tuple[int, Contact]],
+    updates: list[tuple[str, Contact, dict[str, Any]]],
+) -> int:
+    """New contacts as multi-row INSERTs of `IMPORT_BATCH` rows (history context: `via` and the
+    rows' numbers), changed ones one by one. `creates` pairs each contact with its row number."""
+    touched: set[int] = set()
+    with transaction.atomic():
+        for start in range(0, len(creates), IMPORT_BATCH):
+            batch = creates[start : start + IMPORT_BATCH]
+            for _row, contact in batch:
+                _contact_rules(contact)
+                touched.add(contact.participant_id)
+            rows = [row for row, _c in batch]
+            with acting_as(by, via=f"{via} {min(rows)}–{max(rows)}"):
+                Contact.objects.bulk_create([c for _r, c in batch])
+        for row_via, contact, changes in updates:
+            for name, value in changes.items():
+                setattr(contact, name, value)
+            _contact_rules(contact)
+            with acting_as(by, via=row_via):
+                contact.save()
+            touched.add(contact.participant_id)
+        announce(Subject.PARTICIPANT, touched)
+    return len(creates) + len(updates)
+
+
+def _episode_rules(episode: Job | EducationEpisode, *, reason_missing: str | Promise) -> None:
+    _not_in_future("start_date", episode.start_date)
+    if episode.end_date is not None:
+        _end_validate(
+            start_date=episode.start_date,
+            end_date=episode.end_date,
+            end_reason=episode.end_reason,
+            reason_missing=reason_missing,
+        )
+
+
+def jobs_import(
+    *,
+    by: User,
+    creates: list[tuple[str, Job]],
+    updates: list[tuple[str, Job, dict[str, Any]]],
+) -> int:
+    """Jobs from the file, ended ones with their end. The participants' statuses are the file's
+    (its participant sheet says them), so a job here does not move a status as `job_start` and
+    `job_end` do for a job registered in the app."""
+    allowed = employer_team_ids_for(by)
+    touched: set[int] = set()
+    with transaction.atomic():
+        for via, job, *changes in [(v, j) for v, j in creates] + [(v, j, c) for v, j, c in updates]:
+            for name, value in (changes[0] if changes else {}).items():
+                setattr(job, name, value)
+            if not changes:
+                job.created_by = by
+            if job.employer.team_id not in allowed:
+                raise ValidationError({"employer": _("Velg en arbeidsgiver fra registeret.")})
+            _import_clean(job, exclude=("participant", "employer", "created_by"))
+            _episode_rules(job, reason_missing=_("Oppgi hvorfor jobben sluttet."))
+            with acting_as(by, via=via):
+                job.save()
+            touched.add(job.participant_id)
+        announce(Subject.PARTICIPANT, touched)
+    return len(creates) + len(updates)
+
+
+def education_import(
+    *,
+    by: User,
+    creates: list[tuple[str, EducationEpisode]],
+    updates: list[tuple[str, EducationEpisode, dict[str, Any]]],
+) -> int:
+    """Education episodes from the file; like `jobs_import`, statuses are the file's."""
+    touched: set[int] = set()
+    with transaction.atomic():
+        for via, episode, *changes in [(v, e) for v, e in creates] + [
+            (v, e, c) for v, e, c in updates
+        ]:
+            for name, value in (changes[0] if changes else {}).items():
+                setattr(episode, name, value)
+            if not changes:
+                episode.created_by = by
+            _import_clean(episode, exclude=("participant", "created_by"))
+            _episode_rules(episode, reason_missing=_("Oppgi hvorfor utdanningen sluttet."))
+            with acting_as(by, via=via):
+                episode.save()
+            touched.add(episode.participant_id)
+        announce(Subject.PARTICIPANT, touched)
+    return len(creates) + len(updates)

@@ -380,3 +380,54 @@ def referral_merge(
                 ),
             )
     return duplicate
+
+
+# --- Import from a team's spreadsheet (spreadsheets/) ------------------------------------------------
+
+
+def _imported_status(referral: Referral) -> str:
+    """An imported referral's status follows its dates: a first meeting held, else assigned to
+    a specialist, else received (a withdrawal is recorded in the app, with its reason)."""
+    if referral.first_meeting_date is not None:
+        return Referral.Status.FIRST_MEETING_HELD
+    if referral.assigned_specialist_id is not None:
+        return Referral.Status.ASSIGNED
+    return Referral.Status.RECEIVED
+
+
+def referrals_import(
+    *,
+    team: Team,
+    by: User,
+    creates: list[tuple[str, dict]],
+    updates: list[tuple[str, Referral, dict]],
+) -> list[Referral]:
+    """Referrals from the team's spreadsheet, each with its event row (`via` names the file and
+    row in the history). A referral whose first meeting is held is linked to the team's
+    participant with the same national ID, when that participant has no referral yet."""
+    done: list[Referral] = []
+    with transaction.atomic():
+        rows: list[tuple[str, Referral, dict]] = [
+            (via, Referral(team=team, submitted_by=by, **values), {}) for via, values in creates
+        ]
+        for via, referral, changes in rows + [(v, r, c) for v, r, c in updates]:
+            from_status = referral.status if referral.pk else ""
+            for name, value in changes.items():
+                setattr(referral, name, value)
+            if referral.date_received is None:
+                referral.date_received = referral.referral_date
+            if referral.status != Referral.Status.WITHDRAWN:
+                referral.status = _imported_status(referral)
+            if referral.assigned_specialist_id and referral.assigned_at is None:
+                referral.assigned_at = timezone.now()
+            referral.full_clean()
+            with acting_as(by, via=via):
+                referral.save()
+                if referral.status != from_status:
+                    _event(referral=referral, from_status=from_status, by=by, note=via)
+                if referral.status == Referral.Status.FIRST_MEETING_HELD:
+                    Participant.objects.filter(
+                        team=team, national_id=referral.national_id, referral__isnull=True
+                    ).update(referral=referral, updated_at=timezone.now())
+            done.append(referral)
+    return done

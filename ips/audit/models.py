@@ -52,6 +52,8 @@ class AccessWhat(models.TextChoices):
     ANONYMISED = "anonymised", _("Anonymisert: lagringstiden er ute")
     CONTACT_DETAILS = "contact_details", _("Kontaktopplysninger")
     SEARCH = "search", _("Søk")
+    SPREADSHEET_IMPORT = "spreadsheet_import", _("Import fra regneark")
+    TEAM_EXPORT = "team_export", _("Eksport av teamets data (regneark)")
     OTHER = "other", _("Annet")
 
 

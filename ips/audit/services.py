@@ -88,6 +88,35 @@ def access_events_record_many(
         AccessEvent.objects.bulk_create(events)
 
 
+def access_events_record_for(
+    *,
+    user: User,
+    what: AccessWhat,
+    action: str,
+    participant_ids: Iterable[int],
+    detail: str = "",
+    path: str = "",
+) -> int:
+    """The access log of work done outside a request (a Celery task acting for `user`): one
+    multi-row INSERT, one row per participant, with the user's role and organisation."""
+    scope = scope_for(user)
+    events = [
+        AccessEvent(
+            user=user,
+            role=",".join(scope.roles),
+            organisation_id=scope.organisation_id,
+            action=action,
+            participant_id=pk,
+            what=AccessEvent.What(what),
+            detail=str(detail)[:200],
+            path=path[:500],
+        )
+        for pk in sorted(set(participant_ids))
+    ]
+    AccessEvent.objects.bulk_create(events, batch_size=2000)
+    return len(events)
+
+
 def access_report_export_start(
     *, participant: Any, language: str, by: User, schedule: Callable[[int], object]
 ) -> AccessReportExport:
