@@ -61,6 +61,16 @@ PAGES = {
     ),
     "mentoring_log": ("fidelity:mentoring_log", "leder", None),
     "across_teams": ("fidelity:across_teams", "koordinator", None),
+    "vocational_profile": (
+        "participants:profile",
+        "spesialist",
+        lambda w: {"pk": w.participant.pk},
+    ),
+    "action_plan": ("participants:plan", "spesialist", lambda w: {"pk": w.participant.pk}),
+    "job_start": ("participants:job_start", "spesialist", lambda w: {"pk": w.participant.pk}),
+    "spreadsheets": ("spreadsheets:index", "leder", None),
+    "quarterly": ("dashboards:quarterly", "leder", None),
+    "definitions": ("dashboards:definitions", "leder", None),
 }
 
 
