@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appointments.selectors import planned_first_meetings
 from deadlines import selectors, services
 from deadlines.forms import AcknowledgeForm, AlertFilterForm
 from deadlines.models import Alert
@@ -52,6 +53,16 @@ def _decorate(alerts, user, labels):
     return alerts
 
 
+def _mark_planned(alerts) -> None:
+    """A booked first meeting shows on its referral's alert («planlagt 03.12.»), as on «Min
+    dag». One query for the page, none without referral alerts."""
+    referral_ids = [a.subject_id for a in alerts if a.subject_kind == Alert.SubjectKind.REFERRAL]
+    planned = planned_first_meetings(referral_ids)
+    for alert in alerts:
+        is_referral = alert.subject_kind == Alert.SubjectKind.REFERRAL
+        alert.planned = planned.get(alert.subject_id) if is_referral else None
+
+
 def _log_reads(request, alerts) -> None:
     participant_ids = [
         a.subject_id for a in alerts if a.subject_kind == Alert.SubjectKind.PARTICIPANT
@@ -84,6 +95,7 @@ def alert_list(request):
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     _decorate(rows, request.user, selectors.subject_labels(rows))
+    _mark_planned(rows)
     _log_reads(request, rows)
     return render(
         request,
@@ -117,6 +129,7 @@ def alert_acknowledge(request, pk):
     if request.htmx:
         alert.refresh_from_db()
         rows = _decorate([alert], request.user, selectors.subject_labels([alert]))
+        _mark_planned(rows)
         response = render(
             request,
             "deadlines/alert_list.html#alert_row",

@@ -180,6 +180,9 @@ def test_assigned_referral_shows_its_deadline_then_planlagt_then_resolves(world)
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert f"planlagt {when:%d.%m.}" in booked
+    # The alert list says it too, on the same alert.
+    alerts_page = client.get(reverse("deadlines:alert_list")).content.decode()
+    assert f"planlagt {when:%d.%m.}" in alerts_page
     assert Appointment.objects.get(referral=referral).status == Appointment.Status.PLANNED
 
     registered = client.post(
