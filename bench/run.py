@@ -34,6 +34,11 @@ RATIO_TARGET = 1.5
 # The pages --profile looks at by default: the dashboards and the busiest pages of the load mix.
 PROFILE_PAGES = ("team", "partner", "participant", "caseload", "review")
 PROFILE_REQUESTS = 20
+SCRIPTS = (
+    ("Deadline scan (bench/deadline_scan.py)", "deadline_scan.py"),
+    ("Fidelity PDF (bench/fidelity_pdf.py)", "fidelity_pdf.py"),
+    ("Fidelity across teams (bench/fidelity_across_teams.py)", "fidelity_across_teams.py"),
+)
 
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
@@ -479,6 +484,11 @@ def main(argv: list[str]) -> int:
         "--no-load", action="store_true", help="skip the locust load test (bench/load.py)"
     )
     parser.add_argument(
+        "--no-scripts",
+        action="store_true",
+        help="skip the deadline scan, fidelity PDF and across-teams scripts (quick runs)",
+    )
+    parser.add_argument(
         "--profile",
         nargs="?",
         const=",".join(PROFILE_PAGES),
@@ -567,15 +577,8 @@ def main(argv: list[str]) -> int:
         for w in workers.values():
             w.stop()
     url_for_scripts = national_url if seed.get("available") else small_url
-    scripts["Deadline scan (bench/deadline_scan.py)"] = run_script(
-        env, url_for_scripts, "deadline_scan.py", teams=args.teams
-    )
-    scripts["Fidelity PDF (bench/fidelity_pdf.py)"] = run_script(
-        env, url_for_scripts, "fidelity_pdf.py", teams=args.teams
-    )
-    scripts["Fidelity across teams (bench/fidelity_across_teams.py)"] = run_script(
-        env, url_for_scripts, "fidelity_across_teams.py", teams=args.teams
-    )
+    for title, script in () if args.no_scripts else SCRIPTS:
+        scripts[title] = run_script(env, url_for_scripts, script, teams=args.teams)
     report = build_report(
         date=date_now(),
         seed=seed,
