@@ -34,6 +34,9 @@ RATIO_TARGET = 1.5
 # The pages --profile looks at by default: the dashboards and the busiest pages of the load mix.
 PROFILE_PAGES = ("team", "partner", "participant", "caseload", "review")
 PROFILE_REQUESTS = 20
+# The load test at three levels, so the saturation point is visible.
+LOAD_USERS = "25,50,100"
+LOAD_MINUTES = "1"
 SCRIPTS = (
     ("Deadline scan (bench/deadline_scan.py)", "deadline_scan.py"),
     ("Fidelity PDF (bench/fidelity_pdf.py)", "fidelity_pdf.py"),
@@ -601,8 +604,19 @@ def main(argv: list[str]) -> int:
     say(f"written to {RESULTS / 'latest.md'} and {RESULTS / 'explain.txt'}")
     failed = [r for r in rows if not r.get("unavailable") and r["verdict"] != "ok"]
     if seed.get("available") and not args.no_load:
-        say("load test: bench/load.py (50 users, 2 minutes, 127.0.0.1 only)")
-        load = subprocess.run([PY, str(BASE_DIR / "bench" / "load.py")], cwd=BASE_DIR, env=env)
+        say(f"load test: bench/load.py ({LOAD_USERS} users, {LOAD_MINUTES} min each, 127.0.0.1)")
+        load = subprocess.run(
+            [
+                PY,
+                str(BASE_DIR / "bench" / "load.py"),
+                "--users",
+                LOAD_USERS,
+                "--minutes",
+                LOAD_MINUTES,
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        )
         if load.returncode:
             failed.append({"load": load.returncode})
         load_md = RESULTS / "load.md"
