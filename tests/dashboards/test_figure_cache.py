@@ -156,3 +156,45 @@ def test_an_evicted_version_comes_back_higher_than_any_old_one(world):
     figures.bump_teams([world.team.pk])
     (new,) = figures.team_versions([world.team.pk]).values()
     assert new > old
+
+
+def test_a_logged_contact_makes_the_next_view_compute_the_teams_figures_afresh(
+    world, leader_client, django_capture_on_commit_callbacks
+):
+    """No outcome figure counts plain contacts, but a contact is a write about the person: the
+    team's version moves, so nothing cached before it is served after it."""
+    from participants.models import Contact
+
+    person = world.participant
+    leader_client.get(reverse("dashboards:team"))
+    before = figures.team_versions([world.team.pk])
+    _write(
+        django_capture_on_commit_callbacks,
+        lambda: services.contact_log(
+            participant=person,
+            by=world.specialist,
+            contact_date=today(),
+            mode=Contact.Mode.FACE_TO_FACE,
+            place=Contact.COMMUNITY_PLACES[0],
+        ),
+    )
+    after = figures.team_versions([world.team.pk])
+    assert after[world.team.pk] > before[world.team.pk]
+
+
+def test_a_chart_is_cached_by_what_it_is_drawn_from():
+    from unittest import mock
+
+    import pygal
+
+    from dashboards.charts import caseload_chart
+
+    rows = [{"name": "Kari", "count": 12}]
+    first = caseload_chart(title="Portefølje", rows=rows, warning=20, limit=25)
+    with mock.patch.object(pygal, "Bar", wraps=pygal.Bar) as drawn:
+        assert caseload_chart(title="Portefølje", rows=rows, warning=20, limit=25) == first
+    assert drawn.call_count == 0  # the same inputs: the SVG from the cache, not drawn again
+    changed = caseload_chart(
+        title="Portefølje", rows=[{"name": "Kari", "count": 13}], warning=20, limit=25
+    )
+    assert changed != first and ">13<" in changed
