@@ -17,4 +17,5 @@ USER ips
 EXPOSE 8000
 # --timeout 60: gunicorn's default 30 s killed long PDF exports; a request still running after a
 # minute is a fault to fix, not to wait for (the proxy's read timeout, 90 s, is longer).
-CMD ["gunicorn", "ips.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py (the load test uses the same file).
+CMD ["gunicorn", "ips.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--timeout", "60", "--access-logfile", "-"]

@@ -162,20 +162,36 @@ def read_stats(prefix: Path) -> list[dict]:
 
 
 def report(
-    rows: list[dict], *, users: int, minutes: float, workers: int, errors: list, load_before: float
+    rows: list[dict],
+    *,
+    users: int,
+    minutes: float,
+    workers: int,
+    threads: int,
+    errors: list,
+    load_before: float,
+    server_cpu: float | None = None,
 ) -> str:
     total = next(r for r in rows if r["Name"] == "Aggregated")
+    requests = int(total["Request Count"])
+    cpu = (
+        f" Server CPU (gunicorn master and workers, user + system): {server_cpu:.1f} s, "
+        f"**{1000 * server_cpu / requests:.0f} ms per request** of the mix."
+        if server_cpu is not None and requests
+        else ""
+    )
     lines = [
         f"# Load test — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"{users} users (7:2:1 specialists/leaders/partners), {minutes:g} min, gunicorn "
-        f"{workers} workers × 4 threads on 127.0.0.1, national bench data, "
+        f"{workers} workers × {threads} threads (gunicorn.conf.py) on 127.0.0.1, national bench "
+        "data, hashed and compressed static files (WhiteNoise), "
         f"{os.cpu_count()} CPU cores; load average before the run {load_before:.1f}, "
         f"after {os.getloadavg()[0]:.1f}.",
         "",
         f"**Throughput {float(total['Requests/s']):.1f} req/s, p95 {total['95%']} ms, "
         f"{total['Failure Count']} errors of {total['Request Count']} requests** "
-        "(targets: 0 errors, p95 < 500 ms).",
+        "(targets: 0 errors, p95 < 500 ms)." + cpu,
         "",
         "| request | count | errors | p50 ms | p95 ms | max ms | req/s |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -192,14 +208,13 @@ def report(
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Locust load test against 127.0.0.1")
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", default="50", help="users, or several levels: 25,50,100")
     parser.add_argument("--minutes", type=float, default=2)
     parser.add_argument("--db", default="ips_bench_national")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn worker processes (gunicorn.conf.py)"
+    )
     args = parser.parse_args(argv)
-    if args.users > 200 or args.minutes > 10:
-        raise SystemExit("Bounded on purpose: at most 200 users and 10 minutes.")
-
     env = bench_env()
     url = bench_url(env["DATABASE_URL"], args.db)
     db_env = {**env, "DATABASE_URL": url}
@@ -223,71 +238,51 @@ def main(argv: list[str]) -> int:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "ips.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "60",
-            # Longer than locust's longest think time: otherwise gunicorn closes an idle
-            # keep-alive connection just as the client reuses it (a reset, not a server error).
-            "--keep-alive",
-            "30",
-        ],
+    # As in production (Dockerfile): the hashed, compressed static files WhiteNoise serves
+    # with far-future cache headers, and gunicorn's settings from gunicorn.conf.py.
+    serve_env = {**db_env, "DATABASE_POOL_MAX": "4", "STATIC_PLAIN_STORAGE": "false"}
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=BASE_DIR,
-        env={**db_env, "DATABASE_POOL_MAX": "4"},
-        start_new_session=True,
+        env={**serve_env, "DATABASE_POOL": "false"},
+        check=True,
     )
-    prefix = VAR / "locust"
-    errors: list[str] = []
-    load_before = os.getloadavg()[0]
+    command = [
+        str(BIN / "gunicorn"),
+        "ips.wsgi:application",
+        "--config",
+        str(BASE_DIR / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    gunicorn = subprocess.Popen(command, cwd=BASE_DIR, env=serve_env, start_new_session=True)
+    workers = args.workers or int(os.environ.get("GUNICORN_WORKERS", "3"))
+    threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+    levels = [int(u) for u in str(args.users).split(",") if u]
+    if any(u > 200 for u in levels) or args.minutes > 10:
+        raise SystemExit("Bounded on purpose: at most 200 users and 10 minutes.")
+    texts, failed = [], False
     try:
         wait_for(base + "/login/", 60)
-        say(f"gunicorn on {base}; locust: {args.users} users for {args.minutes:g} min")
-        run_time = f"{int(args.minutes * 60)}s"
-        subprocess.run(
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(BASE_DIR / "bench" / "locustfile.py"),
-                "--headless",
-                "--host",
+        say(f"static: {static_headers(base)}")
+        for users in levels:
+            text, errors = run_locust(
                 base,
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                "10",
-                "--run-time",
-                run_time,
-                "--stop-timeout",
-                "10",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=BASE_DIR,
-            env={**env, "BENCH_SESSIONS": str(sessions_file)},
-            timeout=args.minutes * 60 + 120,
-            check=False,
-        )
-        failures = Path(f"{prefix}_failures.csv")
-        if failures.exists():
-            for row in csv.DictReader(failures.open(encoding="utf-8")):
-                errors.append(
-                    f"{row['Method']} {row['Name']}: {row['Error']} ×{row['Occurrences']}"
-                )
+                server_pid=gunicorn.pid,
+                users=users,
+                minutes=args.minutes,
+                env=env,
+                sessions_file=sessions_file,
+                workers=workers,
+                threads=threads,
+            )
+            print(text)
+            texts.append(text)
+            failed = failed or bool(errors)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         try:
@@ -295,19 +290,104 @@ def main(argv: list[str]) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(gunicorn.pid, signal.SIGKILL)
         sessions_file.unlink(missing_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load.md").write_text("\n".join(texts), encoding="utf-8")
+    return 1 if failed else 0
+
+
+def static_headers(base: str) -> str:
+    """What the server sends for one hashed static file, asked for with gzip and brotli."""
+    manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
+    name = json.loads(manifest.read_text(encoding="utf-8"))["paths"].get("css/app.css")
+    if not name:
+        return "no manifest entry for css/app.css"
+    path = "/static/" + name
+    request = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
+        base + path, headers={"Accept-Encoding": "br, gzip"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        h = response.headers
+        return (
+            f"{path}: Cache-Control {h.get('Cache-Control')!r}, "
+            f"Content-Encoding {h.get('Content-Encoding')!r}"
+        )
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's master and its workers."""
+    import psutil  # type: ignore[import-untyped]  # locust's own dependency
+
+    master = psutil.Process(pid)
+    total = 0.0
+    for proc in [master, *master.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def run_locust(
+    base: str,
+    *,
+    server_pid: int,
+    users: int,
+    minutes: float,
+    env: dict,
+    sessions_file: Path,
+    workers: int,
+    threads: int,
+) -> tuple[str, list[str]]:
+    prefix = VAR / f"locust-{users}"
+    errors: list[str] = []
+    load_before = os.getloadavg()[0]
+    cpu_before = server_cpu_seconds(server_pid)
+    say(f"locust: {users} users for {minutes:g} min against {base}")
+    run_time = f"{int(minutes * 60)}s"
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(BASE_DIR / "bench" / "locustfile.py"),
+            "--headless",
+            "--host",
+            base,
+            "--users",
+            str(users),
+            "--spawn-rate",
+            "10",
+            "--run-time",
+            run_time,
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=BASE_DIR,
+        env={**env, "BENCH_SESSIONS": str(sessions_file)},
+        timeout=minutes * 60 + 120,
+        check=False,
+    )
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        for row in csv.DictReader(failures.open(encoding="utf-8")):
+            errors.append(f"{row['Method']} {row['Name']}: {row['Error']} ×{row['Occurrences']}")
+    server_cpu = server_cpu_seconds(server_pid) - cpu_before
     text = report(
         read_stats(prefix),
-        users=args.users,
-        minutes=args.minutes,
-        workers=args.workers,
+        server_cpu=server_cpu,
+        users=users,
+        minutes=minutes,
+        workers=workers,
+        threads=threads,
         errors=errors,
         load_before=load_before,
     )
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load.md").write_text(text, encoding="utf-8")
-    total = next(r for r in read_stats(prefix) if r["Name"] == "Aggregated")
-    return 0 if int(total["Failure Count"]) == 0 else 1
+    return text, errors
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from typing import Any
 LIST = "list"
 DASHBOARD = "dashboard"
 TARGET_MS = {LIST: 300, DASHBOARD: 800}
+# The project's own code in a profile (the apps and the foundation, not site-packages).
+PROJECT_CODE = r"^(?!.*site-packages).*/(ips|participants|referrals|employers|fidelity|appointments|deadlines|dashboards|reports|spreadsheets)/"
 
 
 @dataclass(frozen=True)
@@ -280,13 +282,34 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def summarise(timings: list[float]) -> dict:
+def summarise(timings: list[float], sql: list[float] = (), cpu: list[float] = ()) -> dict:  # type: ignore[assignment]
+    """p50/p95 of the wall time, and the medians of the SQL time (sum of the request's query
+    durations, seen from Django) and of the process CPU time per request."""
     return {
         "n": len(timings),
         "p50": percentile(timings, 50),
         "p95": percentile(timings, 95),
         "mean": statistics.fmean(timings) if timings else float("nan"),
+        "sql_p50": percentile(list(sql), 50),
+        "cpu_p50": percentile(list(cpu), 50),
+        "cpu_mean": statistics.fmean(cpu) if cpu else float("nan"),
     }
+
+
+class QueryTimer:
+    """A connection.execute_wrapper that adds up the wall time of every query of a request."""
+
+    def __init__(self):
+        self.ms = 0.0
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+            self.count += 1
 
 
 class Worker:
@@ -350,25 +373,74 @@ class Worker:
         return {"pages": pages, "notes": self.ctx.notes}
 
     def _get(self, client, url):
+        ms, status, _sql, _cpu = self._get_timed(client, url)
+        return ms, status
+
+    def _get_timed(self, client, url):
+        """Wall ms, status, SQL ms (sum of the query durations) and CPU ms of this process
+        (time.process_time: Python and templates; PostgreSQL's own CPU is not in it)."""
+        from django.db import connection
+
+        timer = QueryTimer()
+        cpu_started = time.process_time()
         started = time.perf_counter()
-        response = client.get(url)
-        if getattr(response, "streaming", False):
-            for _chunk in response.streaming_content:
-                pass
-        else:
-            _ = response.content
-        return (time.perf_counter() - started) * 1000, response.status_code
+        with connection.execute_wrapper(timer):
+            response = client.get(url)
+            if getattr(response, "streaming", False):
+                for _chunk in response.streaming_content:
+                    pass
+            else:
+                _ = response.content
+        wall = (time.perf_counter() - started) * 1000
+        cpu = (time.process_time() - cpu_started) * 1000
+        return wall, response.status_code, timer.ms, cpu
 
     def measure(self, key: str, n: int, *, admin: bool = False) -> dict:
         spec = next(s for s in PAGES if s.key == key)
         url = self.admin_url(spec) if admin else self.resolve(spec)[0]
         client = self.client("admin" if admin else spec.persona)
-        timings, statuses = [], set()
+        timings, sql, cpu, statuses = [], [], [], set()
         for _ in range(n):
-            ms, status = self._get(client, url)
+            ms, status, sql_ms, cpu_ms = self._get_timed(client, url)
             timings.append(ms)
+            sql.append(sql_ms)
+            cpu.append(cpu_ms)
             statuses.add(status)
-        return {"timings": timings, "statuses": sorted(statuses)}
+        return {"timings": timings, "sql": sql, "cpu": cpu, "statuses": sorted(statuses)}
+
+    def profile(self, key: str, n: int, path: str, top: int = 30) -> str:
+        """cProfile of n requests of one page (after one warm-up), the top functions by own
+        time and by cumulative time written to `path`."""
+        import cProfile
+        import io
+        import pstats
+
+        spec = next(s for s in PAGES if s.key == key)
+        url = self.resolve(spec)[0]
+        client = self.client(spec.persona)
+        self._get(client, url)
+        # CPU time, not wall: waiting for PostgreSQL (or for a busy machine) is not counted.
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(n):
+            self._get(client, url)
+        profiler.disable()
+        out = io.StringIO()
+        out.write(
+            f"# cProfile (process CPU time): {spec.label} ({url}), {n} requests, "
+            f"as {spec.persona}\n\n"
+        )
+        out.write("## the project's own functions, by cumulative CPU\n")
+        project = pstats.Stats(profiler, stream=out)
+        project.sort_stats("cumulative").print_stats(PROJECT_CODE, top)
+        stats = pstats.Stats(profiler, stream=out).strip_dirs()
+        out.write("\n## all functions, by own CPU (tottime)\n")
+        stats.sort_stats("tottime").print_stats(top)
+        out.write("\n## all functions, by cumulative CPU\n")
+        stats.sort_stats("cumulative").print_stats(top)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(out.getvalue())
+        return path
 
     def queries(self, key: str, *, admin: bool = False) -> dict:
         """Query count of one request, and its plain SELECTs (candidates for EXPLAIN)."""

@@ -31,6 +31,17 @@ RESULTS = BASE_DIR / "bench" / "results"
 SEED_MARKER = RESULTS / "national_seed.json"
 PY = sys.executable
 RATIO_TARGET = 1.5
+# The pages --profile looks at by default: the dashboards and the busiest pages of the load mix.
+PROFILE_PAGES = ("team", "partner", "participant", "caseload", "review")
+PROFILE_REQUESTS = 20
+# The load test at three levels, so the saturation point is visible.
+LOAD_USERS = "25,50,100"
+LOAD_MINUTES = "1"
+SCRIPTS = (
+    ("Deadline scan (bench/deadline_scan.py)", "deadline_scan.py"),
+    ("Fidelity PDF (bench/fidelity_pdf.py)", "fidelity_pdf.py"),
+    ("Fidelity across teams (bench/fidelity_across_teams.py)", "fidelity_across_teams.py"),
+)
 
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
@@ -237,6 +248,8 @@ class WorkerHandle:
 def measure_interleaved(workers: dict, key: str, n: int, rounds: int, *, admin: bool) -> dict:
     """n requests per scale, in `rounds` alternating batches after one warm-up request each."""
     timings: dict[str, list[float]] = {label: [] for label in workers}
+    sql: dict[str, list[float]] = {label: [] for label in workers}
+    cpu: dict[str, list[float]] = {label: [] for label in workers}
     statuses: dict[str, set[int]] = {label: set() for label in workers}
     for w in workers.values():
         w.call("measure", key=key, n=2, admin=admin)  # warm-up: templates, caches, pool
@@ -245,9 +258,14 @@ def measure_interleaved(workers: dict, key: str, n: int, rounds: int, *, admin: 
         for label, w in workers.items():
             result = w.call("measure", key=key, n=per_round, admin=admin)
             timings[label] += result["timings"]
+            sql[label] += result["sql"]
+            cpu[label] += result["cpu"]
             statuses[label].update(result["statuses"])
     return {
-        label: {**summarise(timings[label]), "statuses": sorted(statuses[label])}
+        label: {
+            **summarise(timings[label], sql[label], cpu[label]),
+            "statuses": sorted(statuses[label]),
+        }
         for label in workers
     }
 
@@ -374,6 +392,30 @@ def build_report(*, date, seed, counts, rows, csv, scripts, n, machine) -> str:
                 verdict=row["verdict"],
             )
         )
+    lines += [
+        "",
+        "### Where the time goes (medians per request)",
+        "",
+        "SQL = the sum of the request's query durations as Django sees them (execute_wrapper);",
+        "rest = p50 − SQL (Python, templates, the test Client); CPU = this process's CPU time per",
+        "request (time.process_time, PostgreSQL's own CPU not included); page ÷ SQL = p50 / SQL.",
+        "",
+        "| page | scale | p50 | p95 | SQL ms | rest ms | CPU ms | page ÷ SQL |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        if row.get("unavailable"):
+            continue
+        for scale in ("small", "national"):
+            m = row.get(scale)
+            if not m or m.get("sql_p50") is None:
+                continue
+            sql = m["sql_p50"]
+            lines.append(
+                f"| {row['label']} | {scale} | {fmt(m['p50'])} | {fmt(m['p95'])} | {fmt(sql)} | "
+                f"{fmt(m['p50'] - sql)} | {fmt(m['cpu_p50'])} | "
+                + (f"{m['p50'] / sql:.1f} |" if sql else "– |")
+            )
     lines += ["", "## Other figures (national scale)", ""]
     if csv and csv.get("url"):
         parts = [
@@ -443,6 +485,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--pages", default="", help="comma-separated page keys (default all)")
     parser.add_argument(
         "--no-load", action="store_true", help="skip the locust load test (bench/load.py)"
+    )
+    parser.add_argument(
+        "--no-scripts",
+        action="store_true",
+        help="skip the deadline scan, fidelity PDF and across-teams scripts (quick runs)",
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const=",".join(PROFILE_PAGES),
+        default="",
+        help="cProfile these pages (default: the top pages) into bench/results/profile-*.txt",
     )
     args = parser.parse_args(argv)
 
@@ -515,21 +569,19 @@ def main(argv: list[str]) -> int:
             row["verdict"] = verdict(row)
             rows.append(row)
         target = workers.get("national") or workers["small"]
+        for key in (k for k in args.profile.split(",") if k):
+            scale = "national" if "national" in workers else "small"
+            path = RESULTS / f"profile-{key}.txt"
+            target.call("profile", key=key, n=PROFILE_REQUESTS, path=str(path))
+            say(f"{key}: profile of {PROFILE_REQUESTS} requests ({scale}) in {path}")
         csv = target.call("csv_export")
         write_explain(workers, slow_queries)
     finally:
         for w in workers.values():
             w.stop()
     url_for_scripts = national_url if seed.get("available") else small_url
-    scripts["Deadline scan (bench/deadline_scan.py)"] = run_script(
-        env, url_for_scripts, "deadline_scan.py", teams=args.teams
-    )
-    scripts["Fidelity PDF (bench/fidelity_pdf.py)"] = run_script(
-        env, url_for_scripts, "fidelity_pdf.py", teams=args.teams
-    )
-    scripts["Fidelity across teams (bench/fidelity_across_teams.py)"] = run_script(
-        env, url_for_scripts, "fidelity_across_teams.py", teams=args.teams
-    )
+    for title, script in () if args.no_scripts else SCRIPTS:
+        scripts[title] = run_script(env, url_for_scripts, script, teams=args.teams)
     report = build_report(
         date=date_now(),
         seed=seed,
@@ -552,8 +604,19 @@ def main(argv: list[str]) -> int:
     say(f"written to {RESULTS / 'latest.md'} and {RESULTS / 'explain.txt'}")
     failed = [r for r in rows if not r.get("unavailable") and r["verdict"] != "ok"]
     if seed.get("available") and not args.no_load:
-        say("load test: bench/load.py (50 users, 2 minutes, 127.0.0.1 only)")
-        load = subprocess.run([PY, str(BASE_DIR / "bench" / "load.py")], cwd=BASE_DIR, env=env)
+        say(f"load test: bench/load.py ({LOAD_USERS} users, {LOAD_MINUTES} min each, 127.0.0.1)")
+        load = subprocess.run(
+            [
+                PY,
+                str(BASE_DIR / "bench" / "load.py"),
+                "--users",
+                LOAD_USERS,
+                "--minutes",
+                LOAD_MINUTES,
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        )
         if load.returncode:
             failed.append({"load": load.returncode})
         load_md = RESULTS / "load.md"

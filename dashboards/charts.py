@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dashboards.measures import BENCHMARKS
-from ips.charts import IPS_STYLE, chart_config, render_svg
+from ips.charts import IPS_STYLE, cached_svg, chart_config, render_svg
 
 # Dash patterns tell the benchmark lines apart without colour.
 DASHES = ("2, 4", "8, 4", "14, 4, 2, 4")
@@ -82,6 +82,7 @@ def _blank(_value) -> str:
     return ""
 
 
+@cached_svg
 def employment_rate_chart(
     *, title: str, labels: Sequence[str], rates: Sequence, empty: str | None = None
 ) -> str:
@@ -128,6 +129,7 @@ def employment_rate_chart(
     return render_svg(chart)
 
 
+@cached_svg
 def caseload_chart(*, title: str, rows: Sequence[dict], warning: int, limit: int) -> str:
     """Caseload per job specialist as bars; the team's warning and limit thresholds are the bold
     guide lines (and named in the title); each bar's label says in words whether it is over a threshold."""

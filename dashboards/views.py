@@ -21,7 +21,7 @@ from appointments import services as appointment_services
 from appointments.forms import AppointmentForm
 from appointments.models import Appointment
 from appointments.selectors import appointment_get_for_user
-from dashboards import charts, measures, quarterly, selectors
+from dashboards import charts, figures, measures, quarterly, selectors
 from dashboards import work_queue as work_queue_actions
 from dashboards.csv_export import csv_response
 from dashboards.display import cells, figure, outcome_rows
@@ -415,7 +415,7 @@ def _leader_team(request):
 
 def _trend(team_ids, period, *, suppress: bool) -> list[dict]:
     quarters = periods.quarters_ending_with(period.end)
-    rates = measures.employment_rate_trend(team_ids=team_ids, periods=quarters)
+    rates = figures.employment_rate_trend(team_ids=team_ids, periods=quarters, today=oslo_today())
     return _trend_rows(quarters, rates, suppress=suppress)
 
 
@@ -451,7 +451,9 @@ def _team_data(request):
         row | {"label": rule_title(row["rule"])}
         for row in selectors.open_alerts_per_rule(user=request.user, team=team)
     ]
-    outcomes = outcome_rows(measures.outcomes(team_ids=[team.pk], period=period), suppress=False)
+    outcomes = outcome_rows(
+        figures.outcomes(team_ids=[team.pk], period=period, today=today), suppress=False
+    )
     trend = _trend([team.pk], period, suppress=False)
     return team, teams, chosen, caseload, intake, alerts, outcomes, trend
 
@@ -623,9 +625,12 @@ def _partner_team_figures(request, chosen):
     query grouped by team, so the page's query count does not grow with the number of teams."""
     teams = list(teams_for(request.user).order_by("name", "id"))
     team_ids = [t.pk for t in teams]
-    outcomes = measures.outcomes_per_team(team_ids=team_ids, period=chosen.period)
+    today = oslo_today()
+    outcomes = figures.outcomes_per_team(team_ids=team_ids, period=chosen.period, today=today)
     quarters = periods.quarters_ending_with(chosen.period.end)
-    trends = measures.employment_rate_trend.per_team(team_ids=team_ids, periods=quarters)
+    trends = figures.employment_rate_trend_per_team(
+        team_ids=team_ids, periods=quarters, today=today
+    )
     return [
         {
             "team": t,

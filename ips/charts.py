@@ -8,10 +8,14 @@ PDFs cannot run them); tooltips are therefore off and values are printed on the 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pygal
+from django.core.cache import cache
+from django.utils.translation import get_language
 from pygal.style import Style
 
 # Bootstrap-like palette with enough contrast on white (WCAG AA for the darker tones).
@@ -142,3 +146,34 @@ def line_chart(
     for name, values in series.items():
         chart.add(name, list(values))
     return render_svg(chart)
+
+
+# Bump when a chart's drawing changes (style, layout), so no SVG drawn the old way is served.
+CHART_CACHE_VERSION = 1
+CHART_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def cached_svg(render: Callable[..., str]) -> Callable[..., str]:
+    """Keep a chart function's SVG in the cache, keyed by everything it is drawn from.
+
+    A chart is a pure function of its keyword arguments (title, labels, values, thresholds)
+    and of the active language (its legend and axis texts): the key is a hash of exactly
+    those, so a changed figure is a different key and a cached SVG can never be stale; no
+    write needs to invalidate it. Drawing one with pygal costs tens of milliseconds of CPU;
+    reading it back costs one Redis GET. Arguments must have a stable repr (str, numbers,
+    None, lists and dicts of those)."""
+
+    @functools.wraps(render)
+    def wrapper(**kwargs) -> str:
+        inputs = repr(
+            (render.__module__, render.__qualname__, get_language(), sorted(kwargs.items()))
+        )
+        digest = hashlib.sha256(inputs.encode()).hexdigest()
+        key = f"chart:v{CHART_CACHE_VERSION}:{digest}"
+        svg = cache.get(key)
+        if svg is None:
+            svg = render(**kwargs)
+            cache.set(key, svg, CHART_CACHE_SECONDS)
+        return svg
+
+    return wrapper
