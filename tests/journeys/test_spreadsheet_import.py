@@ -19,13 +19,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _open_import(page) -> None:
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():  # 360 px: the menu is folded away
-        toggler.click()
+    """Menu → Team → Import/eksport. At 360 px the menu is folded behind the toggler; each step
+    waits for the last one's animation, so a busy machine does not click into a moving menu."""
     menu = page.get_by_role("navigation", name="Hovedmeny")
+    link = menu.get_by_role("link", name="Import/eksport", exact=True)
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator(".navbar-collapse.show")).to_be_visible()
     # Import/eksport sits in the leader's «Team» drop-down (ips/navigation.py).
-    menu.get_by_role("button", name="Team", exact=True).click()
-    menu.get_by_role("link", name="Import/eksport", exact=True).click()
+    team = menu.get_by_role("button", name="Team", exact=True)
+    if team.get_attribute("aria-expanded") != "true":
+        team.click()
+    expect(link).to_be_visible()
+    link.click()
 
 
 def _upload(page, content: bytes) -> None:
