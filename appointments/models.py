@@ -12,12 +12,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ips.choices import ChoiceLabels
 from ips.history import track_history
 from participants.models import Contact
 
 
 @track_history
-class Appointment(models.Model):
+class Appointment(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         PARTICIPANT = "participant", _("Møte med deltaker")
         FIRST_MEETING = "first_meeting", _("Første møte")

@@ -3,8 +3,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ips.choices import ChoiceLabels
 
-class PeriodPreference(models.Model):
+
+class PeriodPreference(ChoiceLabels, models.Model):
     """The reporting period a user last chose on a dashboard, shown again next time."""
 
     class Kind(models.TextChoices):

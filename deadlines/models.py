@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from deadlines.rules import rule_choices
+from ips.choices import ChoiceLabels
 from ips.history import track_history
 
 
 @track_history
-class Alert(models.Model):
+class Alert(ChoiceLabels, models.Model):
     """A breach of an IPS time rule for one subject. Never deleted: open → acknowledged →
     resolved (automatically, when the condition clears)."""
 
@@ -81,7 +82,7 @@ class Alert(models.Model):
         ]
 
 
-class AlertEvent(models.Model):
+class AlertEvent(ChoiceLabels, models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="events")
     from_state = models.CharField(max_length=15, choices=Alert.State.choices, blank=True)
     to_state = models.CharField(max_length=15, choices=Alert.State.choices)
@@ -96,7 +97,7 @@ class AlertEvent(models.Model):
         indexes = [models.Index(fields=["alert", "at"], name="alert_event_idx")]
 
 
-class TeamRuleSetting(models.Model):
+class TeamRuleSetting(ChoiceLabels, models.Model):
     """A team's own threshold for a rule, or the rule switched off. Without a row the rule's
     default applies (for the caseload rules: the team's caseload_warning / caseload_limit)."""
 

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ips.accounts.models import validate_orgnr
+from ips.choices import ChoiceLabels
 from ips.db import OsloToday
 from ips.history import track_history
 
@@ -70,7 +71,7 @@ class EmployerContactPerson(models.Model):
 
 
 @track_history
-class EmployerContact(models.Model):
+class EmployerContact(ChoiceLabels, models.Model):
     """One line of the arbeidsgiverlogg (job development)."""
 
     class Purpose(models.TextChoices):
@@ -164,7 +165,7 @@ class EmployerContactParticipant(models.Model):
 
 
 @track_history
-class JobOpening(models.Model):
+class JobOpening(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Åpen")
         FILLED = "filled", _("Besatt")

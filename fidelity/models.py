@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ips.choices import ChoiceLabels
 from ips.db import OsloToday
 from ips.history import track_history
 
@@ -78,7 +79,7 @@ class Item(models.Model):
 
 
 @track_history
-class Review(models.Model):
+class Review(ChoiceLabels, models.Model):
     """A fidelity review (kvalitetsmåling) of one team for one period, on one scale version."""
 
     class Kind(models.TextChoices):
@@ -163,7 +164,7 @@ class ItemScore(models.Model):
         ]
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(ChoiceLabels, models.Model):
     """Status changes of a review, including a recorded reopening of a final review."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
@@ -202,7 +203,7 @@ def _export_storage():
     return FileSystemStorage(location=root)
 
 
-class ReviewExport(models.Model):
+class ReviewExport(ChoiceLabels, models.Model):
     """A background export of all reviews for one period (one PDF per review, zipped)."""
 
     class Status(models.TextChoices):
@@ -239,7 +240,7 @@ class ReviewExport(models.Model):
         return round(100 * self.done_count / len(self.review_ids))
 
 
-class MentoringEntry(models.Model):
+class MentoringEntry(ChoiceLabels, models.Model):
     """The IPS leader's field-mentoring log (feltveiledning): one row per occasion the leader
     worked alongside a job specialist. Reviewers read it for the supervision item (IPS-25 O5:
     the leader joins field work). Kept, never deleted: the log is evidence."""
@@ -352,7 +353,7 @@ class ReviewerSubmission(models.Model):
 
 
 @track_history
-class ReviewNote(models.Model):
+class ReviewNote(ChoiceLabels, models.Model):
     """An interview or observation note, linked to the items it informs. The reviewers' own:
     shown to the review's reviewers and, once the review is final, to the team's leader."""
 
@@ -405,7 +406,7 @@ class ChartCheck(models.TextChoices):
 
 
 @track_history
-class ChartReviewAnswer(models.Model):
+class ChartReviewAnswer(ChoiceLabels, models.Model):
     """The reviewer's answer to one check for one sampled record: the system's computed value
     confirmed or corrected. `computed` keeps what the records said when the answer was given."""
 
@@ -446,7 +447,7 @@ class SectionReport(models.Model):
 
 
 @track_history
-class QualityAction(models.Model):
+class QualityAction(ChoiceLabels, models.Model):
     """An action in the team's quality plan, made by the leader from a recommendation of a
     final review and followed up at the next review."""
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
+from ips.choices import ChoiceLabels
 from ips.dates import end_of_day
 from ips.db import OsloToday
 from ips.history import track_history
@@ -74,7 +75,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
 
 
 @track_history
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """A person in the IPS programme (deltaker). Created from a referral at the first meeting."""
 
     Status = ParticipantStatus
@@ -195,7 +196,7 @@ class Participant(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
 
-class ParticipantStatusEvent(models.Model):
+class ParticipantStatusEvent(ChoiceLabels, models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="status_events"
     )
@@ -219,7 +220,7 @@ class ParticipantStatusEvent(models.Model):
 
 
 @track_history
-class VocationalProfile(models.Model):
+class VocationalProfile(ChoiceLabels, models.Model):
     """Filled in over several meetings. Every field is optional and nothing here blocks job search."""
 
     class Source(models.TextChoices):
@@ -530,7 +531,7 @@ class PlanReview(models.Model):
 
 
 @track_history
-class Contact(models.Model):
+class Contact(ChoiceLabels, models.Model):
     class With(models.TextChoices):
         PARTICIPANT = "participant", _("Deltaker")
         EMPLOYER = "employer", _("Arbeidsgiver")
@@ -610,7 +611,7 @@ class Contact(models.Model):
 
 
 @track_history
-class Job(models.Model):
+class Job(ChoiceLabels, models.Model):
     """A job held by a participant. Only ordinary (competitive) work counts as an outcome;
     work-training places are recorded with is_ordinary=False and never counted as jobs."""
 
@@ -686,7 +687,7 @@ class Job(models.Model):
 
 
 @track_history
-class EducationEpisode(models.Model):
+class EducationEpisode(ChoiceLabels, models.Model):
     class EndReason(models.TextChoices):
         COMPLETED = "completed", _("Fullført")
         DROPPED_OUT = "dropped_out", _("Avbrutt")

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ips.choices import ChoiceLabels
 from ips.db import OsloToday
 from ips.history import track_history
 from ips.validators import validate_national_id
@@ -10,7 +11,7 @@ from participants.models import InWorkAtReferral
 
 
 @track_history
-class Referral(models.Model):
+class Referral(ChoiceLabels, models.Model):
     """A henvisning, with the fields of the IPS kit's referral form.
 
     There is deliberately no "rejected" status: IPS has zero exclusion. A referral ends only
@@ -245,7 +246,7 @@ class Referral(models.Model):
         return f"{self.person_name} ({self.date_received:%d.%m.%Y})"
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(ChoiceLabels, models.Model):
     """One row per status change: who moved the referral from what to what, and when."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ips.choices import ChoiceLabels
+
 
 class Kind(models.TextChoices):
     """What one sheet holds. Import order follows dependencies (employers before jobs...)."""
@@ -40,7 +42,7 @@ def _export_storage():
     return FileSystemStorage(location=root)
 
 
-class ColumnMapping(models.Model):
+class ColumnMapping(ChoiceLabels, models.Model):
     """The column mapping a team last used for a kind of sheet: {header: field}. Offered again
     the next time the team imports a sheet of that kind."""
 
@@ -55,7 +57,7 @@ class ColumnMapping(models.Model):
         ]
 
 
-class ImportRun(models.Model):
+class ImportRun(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Lastet opp")
         PLANNING = "planning", _("Lager forhåndsvisning")
@@ -100,7 +102,7 @@ class ImportRun(models.Model):
         return self.status in (self.Status.PLANNING, self.Status.IMPORTING)
 
 
-class ImportRow(models.Model):
+class ImportRow(ChoiceLabels, models.Model):
     """One spreadsheet row of a run: the values by field (as read, or as corrected in the
     preview), and its planned outcome with a message per field."""
 
@@ -126,7 +128,7 @@ class ImportRow(models.Model):
         ]
 
 
-class TeamExport(models.Model):
+class TeamExport(ChoiceLabels, models.Model):
     """The team's full data as one workbook, built in the background for the leader."""
 
     class Status(models.TextChoices):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
+from ips.choices import ChoiceLabels
 from ips.history import track_history
 
 
@@ -29,7 +30,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         NAV = "nav", _("NAV-kontor")
         DPS = "dps", _("DPS (distriktspsykiatrisk senter)")
@@ -111,7 +112,7 @@ class Team(models.Model):
 
 
 @track_history
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """What a user may do, and where. Ended memberships are kept (nothing is hard-deleted)."""
 
     class Role(models.TextChoices):

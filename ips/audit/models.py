@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ips.accounts.models import Membership
+from ips.choices import ChoiceLabels
 
 
 class AccessWhat(models.TextChoices):
@@ -57,7 +58,7 @@ class AccessWhat(models.TextChoices):
     OTHER = "other", _("Annet")
 
 
-class AccessEvent(models.Model):
+class AccessEvent(ChoiceLabels, models.Model):
     """Who read, changed or exported which participant's data. Append-only: database triggers
     (pgtrigger.Protect) refuse UPDATE, DELETE and TRUNCATE, so no code path can rewrite the log."""
 
@@ -174,7 +175,7 @@ def _export_storage():
     return FileSystemStorage(location=root)
 
 
-class AccessReportExport(models.Model):
+class AccessReportExport(ChoiceLabels, models.Model):
     """A large access report PDF, made in the background (Celery) while a page shows progress.
     The file is for the leader who asked, while they still lead the participant's team."""
 
