@@ -171,6 +171,8 @@ def report(
     errors: list,
     load_before: float,
     server_cpu: float | None = None,
+    machine_cpu: float | None = None,
+    postgres_cpu: float | None = None,
 ) -> str:
     total = next(r for r in rows if r["Name"] == "Aggregated")
     requests = int(total["Request Count"])
@@ -180,6 +182,16 @@ def report(
         if server_cpu is not None and requests
         else ""
     )
+    if machine_cpu is not None and requests:
+        cpu += (
+            f" Whole machine (gunicorn, PostgreSQL, Redis, locust itself): {machine_cpu:.1f} s, "
+            f"**{1000 * machine_cpu / requests:.0f} ms per request**"
+            + (
+                f", of which PostgreSQL {1000 * postgres_cpu / requests:.0f} ms."
+                if postgres_cpu is not None
+                else "."
+            )
+        )
     lines = [
         f"# Load test — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
@@ -313,6 +325,30 @@ def static_headers(base: str) -> str:
         )
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all cores, every process, not idle/iowait)."""
+    import psutil  # type: ignore[import-untyped]
+
+    t = psutil.cpu_times()
+    return t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes (the pool keeps the
+    backends open, so a level's difference is what its queries cost the server)."""
+    import psutil  # type: ignore[import-untyped]
+
+    total = 0.0
+    for proc in psutil.process_iter(["name"]):
+        if (proc.info["name"] or "").startswith("postgres"):
+            try:
+                times = proc.cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            total += times.user + times.system
+    return total
+
+
 def server_cpu_seconds(pid: int) -> float:
     """CPU seconds (user + system) used so far by gunicorn's master and its workers."""
     import psutil  # type: ignore[import-untyped]  # locust's own dependency
@@ -343,6 +379,7 @@ def run_locust(
     errors: list[str] = []
     load_before = os.getloadavg()[0]
     cpu_before = server_cpu_seconds(server_pid)
+    machine_before, postgres_before = machine_busy_seconds(), postgres_cpu_seconds()
     say(f"locust: {users} users for {minutes:g} min against {base}")
     run_time = f"{int(minutes * 60)}s"
     subprocess.run(
@@ -380,6 +417,8 @@ def run_locust(
     text = report(
         read_stats(prefix),
         server_cpu=server_cpu,
+        machine_cpu=machine_busy_seconds() - machine_before,
+        postgres_cpu=postgres_cpu_seconds() - postgres_before,
         users=users,
         minutes=minutes,
         workers=workers,

@@ -36,7 +36,7 @@ PROFILE_PAGES = ("team", "partner", "participant", "caseload", "review")
 PROFILE_REQUESTS = 20
 # The load test at three levels, so the saturation point is visible.
 LOAD_USERS = "25,50,100"
-LOAD_MINUTES = "1"
+LOAD_MINUTES = "2"
 SCRIPTS = (
     ("Deadline scan (bench/deadline_scan.py)", "deadline_scan.py"),
     ("Fidelity PDF (bench/fidelity_pdf.py)", "fidelity_pdf.py"),
@@ -342,7 +342,7 @@ def build_report(*, date, seed, counts, rows, csv, scripts, n, machine) -> str:
         "",
         f"Machine: {machine}. {n} requests per page and scale, in-process (Django test Client,",
         "DEBUG off, connection pool on), small and national measured alternately in the same run.",
-        "Times in ms. Targets: p95 national ≤ 300 ms (lists/detail) / ≤ 800 ms (dashboards);",
+        "Times in ms. Targets: p95 national ≤ 100 ms (lists/detail) / ≤ 150 ms (dashboards, quarterly report, fidelity review);",
         f"ratio national/small p95 ≤ {RATIO_TARGET}; equal query counts at both scales.",
         "",
     ]

@@ -60,11 +60,14 @@ def bump_teams(team_ids: Iterable[int | None]) -> None:
             cache.set(key, _fresh_version(), None)
 
 
-def _period_key(period: Period) -> str:
+def period_key(period: Period) -> str:
     return f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 
 
-def _cached(name: str, team_ids: list[int], today: dt.date, compute: Callable[[], Any]) -> Any:
+def cached(name: str, team_ids: list[int], today: dt.date, compute: Callable[[], Any]) -> Any:
+    """compute(), or its value cached under `name` for these teams' current data versions and
+    `today`. What is cached must be figures about the teams, never a person's data, and not yet
+    translated (the labels follow the reader's language)."""
     versions = team_versions(team_ids)
     tag = ",".join(f"{t}.{v}" for t, v in versions.items())
     key = f"dash:{name}:{today:%Y%m%d}:{tag}"
@@ -78,8 +81,8 @@ def _cached(name: str, team_ids: list[int], today: dt.date, compute: Callable[[]
 def outcomes(*, team_ids: Iterable[int], period: Period, today: dt.date) -> dict:
     """measures.outcomes(...) for these teams together, from the cache when it is current."""
     ids = sorted(set(team_ids))
-    return _cached(
-        f"outcomes:{_period_key(period)}",
+    return cached(
+        f"outcomes:{period_key(period)}",
         ids,
         today,
         lambda: measures.outcomes(team_ids=ids, period=period),
@@ -88,8 +91,8 @@ def outcomes(*, team_ids: Iterable[int], period: Period, today: dt.date) -> dict
 
 def outcomes_per_team(*, team_ids: Iterable[int], period: Period, today: dt.date) -> dict:
     ids = sorted(set(team_ids))
-    return _cached(
-        f"outcomes-per-team:{_period_key(period)}",
+    return cached(
+        f"outcomes-per-team:{period_key(period)}",
         ids,
         today,
         lambda: measures.outcomes_per_team(team_ids=ids, period=period),
@@ -100,8 +103,8 @@ def employment_rate_trend(
     *, team_ids: Iterable[int], periods: Sequence[Period], today: dt.date
 ) -> list:
     ids = sorted(set(team_ids))
-    return _cached(
-        "trend:" + "+".join(_period_key(p) for p in periods),
+    return cached(
+        "trend:" + "+".join(period_key(p) for p in periods),
         ids,
         today,
         lambda: measures.employment_rate_trend(team_ids=ids, periods=periods),
@@ -112,8 +115,8 @@ def employment_rate_trend_per_team(
     *, team_ids: Iterable[int], periods: Sequence[Period], today: dt.date
 ) -> dict:
     ids = sorted(set(team_ids))
-    return _cached(
-        "trend-per-team:" + "+".join(_period_key(p) for p in periods),
+    return cached(
+        "trend-per-team:" + "+".join(period_key(p) for p in periods),
         ids,
         today,
         lambda: measures.employment_rate_trend.per_team(team_ids=ids, periods=periods),

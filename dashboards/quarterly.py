@@ -18,11 +18,12 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dashboards import measures
+from dashboards import figures, measures
 from dashboards.display import Figure, cells, figure
 from dashboards.measures import Endings, Period
 from ips import periods
 from ips.accounts.models import Membership, Team, User
+from ips.dates import oslo_today
 from ips.pdf import render_pdf
 from participants.models import Job
 
@@ -101,16 +102,28 @@ def _endings_rows(total: Endings, per: list, *, key: str, parent: str) -> list[R
     ]
 
 
-def quarterly_report(*, team: Team, period: Period) -> Report:
-    """Every measure of the report for the team and per job specialist: the team's specialists,
-    and anyone else the figures name (a specialist who has since left, still holding people)."""
-    team_ids = [team.pk]
-    member_ids = _member_ids(team, period)
+def _measure_values(team_ids: list[int], member_ids: list[int], period: Period) -> tuple:
     totals = {m.key: m(team_ids=team_ids, period=period) for m in REPORT_MEASURES}
     per = {
         m.key: m.per_specialist(team_ids=team_ids, specialist_ids=member_ids, period=period)
         for m in REPORT_MEASURES
     }
+    return totals, per
+
+
+def quarterly_report(*, team: Team, period: Period) -> Report:
+    """Every measure of the report for the team and per job specialist: the team's specialists,
+    and anyone else the figures name (a specialist who has since left, still holding people)."""
+    team_ids = [team.pk]
+    member_ids = _member_ids(team, period)
+    # The measures' values come from the dashboards' cache (dashboards/figures.py) while the
+    # team's data is unchanged; who the specialists are and the labels are read every time.
+    totals, per = figures.cached(
+        f"quarterly:{figures.period_key(period)}:{'.'.join(map(str, sorted(member_ids)))}",
+        team_ids,
+        oslo_today(),
+        lambda: _measure_values(team_ids, member_ids, period),
+    )
     ids = set(member_ids) | {pk for values in per.values() for pk in values}
     specialists = list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "id"))
     rows: list[Row] = []

@@ -206,6 +206,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # on at most once a minute (ips.middleware.SessionIdleMiddleware), not with a database write on
 # every request: a session then ends 29 to 30 minutes after its last request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+# Read from Redis, written through to PostgreSQL (the row stays the truth: sign-out deletes both,
+# and a Redis restart only costs one database read per session).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_REFRESH_SECONDS = 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

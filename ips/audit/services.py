@@ -19,29 +19,21 @@ from ips.history import acting_as
 from ips.http import client_ip
 
 
-def _event(
-    request: HttpRequest,
-    *,
-    action: str,
-    what: AccessWhat,
-    detail: str = "",
-    participant_id: int | None = None,
-    referral_id: int | None = None,
-) -> AccessEvent:
+def _fields(request: HttpRequest, *, action: str, what: AccessWhat, detail: str = "") -> dict:
+    """What every access-log row of one request has in common (worked out once per request,
+    not once per listed row)."""
     user = request.user if request.user.is_authenticated else None
     scope = scope_for(user)
-    return AccessEvent(
-        user=user,
-        role=",".join(scope.roles) if user else "",
-        organisation_id=scope.organisation_id,
-        action=action,
-        participant_id=participant_id,
-        referral_id=referral_id,
-        what=AccessEvent.What(what),
-        detail=str(detail)[:200],
-        path=request.get_full_path()[:500],
-        ip_address=client_ip(request),
-    )
+    return {
+        "user": user,
+        "role": ",".join(scope.roles) if user else "",
+        "organisation_id": scope.organisation_id,
+        "action": action,
+        "what": AccessEvent.What(what),
+        "detail": str(detail)[:200],
+        "path": request.get_full_path()[:500],
+        "ip_address": client_ip(request),
+    }
 
 
 def access_event_record(
@@ -53,11 +45,8 @@ def access_event_record(
     participant: Model | None = None,
     referral: Model | None = None,
 ) -> AccessEvent:
-    event = _event(
-        request,
-        action=action,
-        what=what,
-        detail=detail,
+    event = AccessEvent(
+        **_fields(request, action=action, what=what, detail=detail),
         participant_id=getattr(participant, "pk", None),
         referral_id=getattr(referral, "pk", None),
     )
@@ -78,11 +67,12 @@ def access_events_record_many(
 ) -> None:
     """One INSERT for a list page: one row per participant/referral shown on the page."""
     ids = [p.pk for p in participants] + list(participant_ids)
-    events = [
-        _event(request, action=action, what=what, detail=detail, participant_id=pk) for pk in ids
-    ] + [
-        _event(request, action=action, what=what, detail=detail, referral_id=pk)
-        for pk in [r.pk for r in referrals] + list(referral_ids)
+    referral_pks = [r.pk for r in referrals] + list(referral_ids)
+    if not ids and not referral_pks:
+        return
+    fields = _fields(request, action=action, what=what, detail=detail)
+    events = [AccessEvent(**fields, participant_id=pk) for pk in ids] + [
+        AccessEvent(**fields, referral_id=pk) for pk in referral_pks
     ]
     if events:
         AccessEvent.objects.bulk_create(events)

@@ -198,3 +198,43 @@ def test_a_chart_is_cached_by_what_it_is_drawn_from():
         title="Portefølje", rows=[{"name": "Kari", "count": 13}], warning=20, limit=25
     )
     assert changed != first and ">13<" in changed
+
+
+def _quarterly_job_starts(client) -> tuple[object, str]:
+    """The team's job starts this quarter: on the quarterly report page and in its CSV."""
+    this_quarter = f"?year={today().year}&quarter={periods.quarter_number(today())}"
+    page = client.get(reverse("dashboards:quarterly") + this_quarter)
+    assert page.status_code == 200
+    (row,) = [r for r in page.context["report"].rows if r.key == "job_starts"]
+    response = client.get(reverse("dashboards:quarterly_csv") + this_quarter)
+    body = response.content.decode("utf-8").lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    (team_row,) = [r for r in rows[1:] if r[-1].endswith("#job_starts") and r[2] == "Teamet totalt"]
+    return row.total, team_row[4]
+
+
+def test_a_job_start_shows_in_the_quarterly_report_at_once_in_the_readers_language(
+    world, leader_client, django_capture_on_commit_callbacks, settings
+):
+    person = world.participant
+    employer = EmployerFactory(team=world.team)
+    assert _quarterly_job_starts(leader_client) == (0, "0")
+    _write(
+        django_capture_on_commit_callbacks,
+        lambda: services.job_start(
+            participant=person,
+            by=world.specialist,
+            employer=employer,
+            title="Lagermedarbeider",
+            start_date=today(),
+            hours_per_week=Decimal(20),
+        ),
+    )
+    assert _quarterly_job_starts(leader_client) == (1, "1")
+
+    # The cached values carry no labels: a reader in English gets English ones.
+    leader_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    this_quarter = f"?year={today().year}&quarter={periods.quarter_number(today())}"
+    html = leader_client.get(reverse("dashboards:quarterly") + this_quarter).content.decode()
+    assert "New job starts" in html
+    assert "Nye jobbstarter" not in html

@@ -92,7 +92,7 @@ def _alerts_of_the_other_kinds(world) -> None:
         )
 
 
-@pytest.mark.parametrize(("role", "pinned"), [("specialist", 14), ("leader", 15)])
+@pytest.mark.parametrize(("role", "pinned"), [("specialist", 10), ("leader", 11)])
 def test_alert_list_query_count_is_independent_of_the_kinds_of_alert(
     world, role, pinned, django_assert_num_queries
 ):

@@ -375,9 +375,9 @@ def test_list_and_log_query_counts_do_not_grow(
         specialist_client.get(reverse("employers:log"))
 
 
-DETAIL_QUERIES = 19
-LIST_QUERIES = 10
-LOG_QUERIES = 13
+DETAIL_QUERIES = 15
+LIST_QUERIES = 6
+LOG_QUERIES = 9
 
 
 def test_log_can_be_filtered_by_specialist(world, leader_client):

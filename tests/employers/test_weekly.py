@@ -154,7 +154,7 @@ def _weekly_data(world, contacts):
             ).matched_participants.add(world.participant)
 
 
-WEEKLY_QUERIES = 15
+WEEKLY_QUERIES = 11
 
 
 @pytest.mark.parametrize("contacts", [5, 100])

@@ -264,7 +264,7 @@ def test_a_closed_participant_is_not_an_active_participation(world, leader_clien
     assert "Mulig duplikat" not in row
 
 
-QUEUE_QUERIES = 10
+QUEUE_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -546,10 +546,10 @@ def _make_referrals(world, n):
         ReferralEvent.objects.create(referral=referral, to_status=referral.status)
 
 
-QUEUE_QUERIES = 10
-LIST_QUERIES = 13
-PARTNER_LIST_QUERIES = 12
-DETAIL_QUERIES = 11
+QUEUE_QUERIES = 9
+LIST_QUERIES = 12
+PARTNER_LIST_QUERIES = 11
+DETAIL_QUERIES = 10
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -170,7 +170,12 @@ def _session_writes(client, url) -> int:
 
 
 def test_session_ends_after_thirty_idle_minutes_and_at_browser_close(world, settings):
+    """The database row's expiry. Sessions are read from Redis first (cached_db), whose entries
+    expire by Redis's own clock, which time travel cannot move: here the row alone decides, and
+    the next test checks that the Redis entry lives exactly as long."""
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE  # no Max-Age on the cookie
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.SESSION_REFRESH_SECONDS = 60
     client = world.client_for("specialist")
     home = reverse("participants:caseload")
     start = timezone.now()
@@ -188,9 +193,10 @@ def test_session_ends_after_thirty_idle_minutes_and_at_browser_close(world, sett
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_session_is_written_at_most_once_a_minute_while_in_use(world):
+def test_session_is_written_at_most_once_a_minute_while_in_use(world, settings):
     """The idle timeout moves on without a database write on every page (issue 18): the
     session row is saved again only once its last save is a minute old."""
+    settings.SESSION_REFRESH_SECONDS = 60
     client = world.client_for("specialist")
     home = reverse("participants:caseload")
     start = timezone.now()
@@ -203,6 +209,23 @@ def test_session_is_written_at_most_once_a_minute_while_in_use(world):
         assert _session_writes(client, home) == 1
         assert _session_writes(client, home) == 0
     assert Session.objects.get(session_key=key).expire_date > first_expiry
+
+
+def test_session_in_redis_expires_with_the_idle_timeout_and_goes_at_sign_out(world, settings):
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import cache
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    client = world.client_for("specialist")
+    assert client.get(reverse("participants:caseload")).status_code == 200
+    session_key = client.session.session_key
+    redis_key = cache.make_and_validate_key(KEY_PREFIX + session_key)
+    ttl = cache._cache.get_client(redis_key).ttl(redis_key)
+    assert settings.SESSION_COOKIE_AGE - 5 <= ttl <= settings.SESSION_COOKIE_AGE
+
+    client.post(reverse("logout"))
+    assert cache.get(KEY_PREFIX + session_key) is None
+    assert not Session.objects.filter(session_key=session_key).exists()
 
 
 def _throttle_as_after_wrong_codes(user, count: int) -> None:
