@@ -11,8 +11,6 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet
 
-from appointments.models import Appointment
-from appointments.selectors import appointments_for
 from dashboards import measures
 from deadlines.models import Alert
 from deadlines.selectors import UNRESOLVED, alerts_for
@@ -77,28 +75,6 @@ def my_new_referrals(*, user: Any, limit: int = 20) -> list[Referral]:
         .only("id", "person_name", "date_received", "status", "team_id")
         .order_by("date_received", "id")[:limit]
     )
-
-
-def my_planned_first_meetings(*, user: Any) -> dict[int, Appointment]:
-    """{referral id: the earliest planned first meeting} for the specialist's open referrals.
-    One query whatever the number of referrals."""
-    open_referrals = referrals_for(user).filter(
-        assigned_specialist=user, status__in=Referral.OPEN_STATUSES
-    )
-    found: dict[int, Appointment] = {}
-    for a in (
-        appointments_for(user)
-        .filter(
-            referral__in=open_referrals.values("pk"),
-            kind=Appointment.Kind.FIRST_MEETING,
-            status=Appointment.Status.PLANNED,
-        )
-        .only("id", "referral_id", "starts_at")
-        .order_by("starts_at", "id")
-    ):
-        if a.referral_id is not None:
-            found.setdefault(a.referral_id, a)
-    return found
 
 
 def my_participants_longest_without_contact(

@@ -20,7 +20,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from appointments import services as appointment_services
 from appointments.forms import AppointmentForm
 from appointments.models import Appointment
-from appointments.selectors import appointment_get_for_user
+from appointments.selectors import appointment_get_for_user, planned_first_meetings
 from dashboards import charts, figures, measures, quarterly, selectors
 from dashboards import work_queue as work_queue_actions
 from dashboards.csv_export import csv_response
@@ -343,7 +343,7 @@ def my_day_action(request, action, pk):
     subject = _action_subject(request, action, pk)
     planned = None
     if isinstance(subject, Referral):
-        planned = selectors.my_planned_first_meetings(user=request.user).get(subject.pk)
+        planned = planned_first_meetings([subject.pk]).get(subject.pk)
     form = _action_form(request, action, subject, planned)
     if request.method == "POST" and form.is_valid():
         try:

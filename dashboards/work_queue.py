@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Appointment
-from appointments.selectors import my_planned
+from appointments.selectors import my_planned, planned_first_meetings
 from dashboards import selectors
 from deadlines.models import Alert
 from deadlines.rules import rule_title
@@ -156,7 +156,13 @@ class WorkQueue:
 def work_queue(*, user: Any, today: dt.date, week_end: dt.date) -> WorkQueue:
     alerts = selectors.my_open_alerts(user=user)
     labels = subject_labels(alerts)
-    planned = selectors.my_planned_first_meetings(user=user)
+    fresh = list(selectors.my_new_referrals(user=user))
+    # Booked first meetings of the referrals on the page (alerts about them, new ones): the same
+    # selector as «Varsler» (appointments.selectors.planned_first_meetings), one query.
+    planned = planned_first_meetings(
+        {a.subject_id for a in alerts if a.subject_kind == Alert.SubjectKind.REFERRAL}
+        | {r.pk for r in fresh}
+    )
     items = [_alert_item(a, labels.get((a.subject_kind, a.subject_id)), planned) for a in alerts]
 
     with_alert = {
@@ -175,7 +181,7 @@ def work_queue(*, user: Any, today: dt.date, week_end: dt.date) -> WorkQueue:
             key=f"referral-{r.pk}",
             referral_id=r.pk,
         )
-        for r in selectors.my_new_referrals(user=user)
+        for r in fresh
         if r.pk not in with_alert
     ]
 
