@@ -336,7 +336,7 @@ def machine_busy_seconds() -> float:
 def postgres_cpu_seconds() -> float:
     """CPU seconds used so far by the PostgreSQL server's processes (the pool keeps the
     backends open, so a level's difference is what its queries cost the server)."""
-    import psutil  # type: ignore[import-untyped]
+    import psutil
 
     total = 0.0
     for proc in psutil.process_iter(["name"]):
@@ -351,7 +351,7 @@ def postgres_cpu_seconds() -> float:
 
 def server_cpu_seconds(pid: int) -> float:
     """CPU seconds (user + system) used so far by gunicorn's master and its workers."""
-    import psutil  # type: ignore[import-untyped]  # locust's own dependency
+    import psutil  # locust's own dependency
 
     master = psutil.Process(pid)
     total = 0.0
