@@ -92,24 +92,23 @@ def test_an_employer_contact_shows_on_the_dashboard_and_in_the_csv_at_once(
     assert after_csv.startswith("3")
 
 
+def _job_start_today(world) -> None:
+    services.job_start(
+        participant=world.participant,
+        by=world.specialist,
+        employer=EmployerFactory(team=world.team),
+        title="Lagermedarbeider",
+        start_date=today(),
+        hours_per_week=Decimal(20),
+    )
+
+
 def test_a_job_start_shows_on_the_dashboard_and_in_the_csv_at_once(
     world, leader_client, django_capture_on_commit_callbacks
 ):
-    person = world.participant
-    employer = EmployerFactory(team=world.team)
     assert _csv_figure(leader_client, "job_starts") == "0"
     assert _page_figure(leader_client, "job_starts")["figure"].text == "0"
-    _write(
-        django_capture_on_commit_callbacks,
-        lambda: services.job_start(
-            participant=person,
-            by=world.specialist,
-            employer=employer,
-            title="Lagermedarbeider",
-            start_date=today(),
-            hours_per_week=Decimal(20),
-        ),
-    )
+    _write(django_capture_on_commit_callbacks, lambda: _job_start_today(world))
     assert _csv_figure(leader_client, "job_starts") == "1"
     assert _page_figure(leader_client, "job_starts")["figure"].text == "1"
 
@@ -216,20 +215,8 @@ def _quarterly_job_starts(client) -> tuple[object, str]:
 def test_a_job_start_shows_in_the_quarterly_report_at_once_in_the_readers_language(
     world, leader_client, django_capture_on_commit_callbacks, settings
 ):
-    person = world.participant
-    employer = EmployerFactory(team=world.team)
     assert _quarterly_job_starts(leader_client) == (0, "0")
-    _write(
-        django_capture_on_commit_callbacks,
-        lambda: services.job_start(
-            participant=person,
-            by=world.specialist,
-            employer=employer,
-            title="Lagermedarbeider",
-            start_date=today(),
-            hours_per_week=Decimal(20),
-        ),
-    )
+    _write(django_capture_on_commit_callbacks, lambda: _job_start_today(world))
     assert _quarterly_job_starts(leader_client) == (1, "1")
 
     # The cached values carry no labels: a reader in English gets English ones.
