@@ -156,7 +156,7 @@ class WorkQueue:
 def work_queue(*, user: Any, today: dt.date, week_end: dt.date) -> WorkQueue:
     alerts = selectors.my_open_alerts(user=user)
     labels = subject_labels(alerts)
-    fresh = list(selectors.my_new_referrals(user=user))
+    fresh = selectors.my_new_referrals(user=user)
     # Booked first meetings of the referrals on the page (alerts about them, new ones): the same
     # selector as «Varsler» (appointments.selectors.planned_first_meetings), one query.
     planned = planned_first_meetings(

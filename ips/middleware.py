@@ -46,7 +46,7 @@ class SessionIdleMiddleware:
 
     def __call__(self, request):
         session = request.session
-        if not session.is_empty() and session.get(SESSION_KEY) is not None:
+        if session.get(SESSION_KEY) is not None:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now

@@ -71,11 +71,10 @@ def access_events_record_many(
     if not ids and not referral_pks:
         return
     fields = _fields(request, action=action, what=what, detail=detail)
-    events = [AccessEvent(**fields, participant_id=pk) for pk in ids] + [
-        AccessEvent(**fields, referral_id=pk) for pk in referral_pks
-    ]
-    if events:
-        AccessEvent.objects.bulk_create(events)
+    AccessEvent.objects.bulk_create(
+        [AccessEvent(**fields, participant_id=pk) for pk in ids]
+        + [AccessEvent(**fields, referral_id=pk) for pk in referral_pks]
+    )
 
 
 def access_events_record_for(
