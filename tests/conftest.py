@@ -399,6 +399,19 @@ def page(browser, live_server):
     context.close()
 
 
+def open_folded_menu(page) -> None:
+    """At phone width the main menu is folded behind the toggler: open it and wait until its
+    animation has ended, so a busy machine does not click into a moving menu (a click on a
+    link that is still sliding in can land beside it and go nowhere)."""
+    from playwright.sync_api import expect
+
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator(".navbar-collapse.show")).to_be_visible()
+        expect(page.locator(".navbar-collapse.collapsing")).to_have_count(0)
+
+
 def browser_login(page, username: str, password: str = PASSWORD) -> None:
     """Sign in through the real forms: password, then the current code from the person's
     authenticator (computed from their TOTP device, created here if they have none)."""

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from participants.models import Participant
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, open_folded_menu, screenshot
 
 
 @pytest.mark.browser
@@ -18,7 +18,7 @@ def test_specialist_searches_from_the_menu_and_sees_tap_to_call_at_360_px(world,
     page.set_viewport_size({"width": 360, "height": 740})
     browser_login(page, "spesialist")
 
-    page.get_by_role("button", name="Vis meny").click()
+    open_folded_menu(page)
     page.get_by_role("navigation").get_by_role("link", name="Søk", exact=True).click()
     page.get_by_label("Navn, fødselsnummer eller telefon").fill(participant.national_id)
     page.get_by_role("button", name="Søk", exact=True).click()

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from participants.models import Contact, Job, Participant
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, open_folded_menu, screenshot
 from tests.factories import today
 from tests.spreadsheets.sample import sample_rows, workbook_bytes
 
@@ -23,10 +23,7 @@ def _open_import(page) -> None:
     waits for the last one's animation, so a busy machine does not click into a moving menu."""
     menu = page.get_by_role("navigation", name="Hovedmeny")
     link = menu.get_by_role("link", name="Import/eksport", exact=True)
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
-        toggler.click()
-        expect(page.locator(".navbar-collapse.show")).to_be_visible()
+    open_folded_menu(page)
     # Import/eksport sits in the leader's «Team» drop-down (ips/navigation.py).
     team = menu.get_by_role("button", name="Team", exact=True)
     if team.get_attribute("aria-expanded") != "true":
