@@ -24,6 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil  # type: ignore[import-untyped]  # locust's own dependency (the bench extra)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
 VAR = BASE_DIR / "var"
@@ -327,41 +329,34 @@ def static_headers(base: str) -> str:
 
 def machine_busy_seconds() -> float:
     """CPU seconds the whole machine has been busy (all cores, every process, not idle/iowait)."""
-    import psutil  # type: ignore[import-untyped]
-
     t = psutil.cpu_times()
     return t.user + t.nice + t.system + t.irq + t.softirq + getattr(t, "steal", 0.0)
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU seconds used so far by the PostgreSQL server's processes (the pool keeps the
-    backends open, so a level's difference is what its queries cost the server)."""
-    import psutil
-
+def _cpu_seconds(processes) -> float:
+    """CPU seconds (user + system) used so far by these processes (one that has ended counts 0)."""
     total = 0.0
-    for proc in psutil.process_iter(["name"]):
-        if (proc.info["name"] or "").startswith("postgres"):
-            try:
-                times = proc.cpu_times()
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-            total += times.user + times.system
-    return total
-
-
-def server_cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) used so far by gunicorn's master and its workers."""
-    import psutil  # locust's own dependency
-
-    master = psutil.Process(pid)
-    total = 0.0
-    for proc in [master, *master.children(recursive=True)]:
+    for proc in processes:
         try:
             times = proc.cpu_times()
-        except psutil.NoSuchProcess:
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         total += times.user + times.system
     return total
+
+
+def postgres_cpu_seconds() -> float:
+    """The PostgreSQL server's processes (the pool keeps the backends open, so a level's
+    difference is what its queries cost the server)."""
+    return _cpu_seconds(
+        p for p in psutil.process_iter(["name"]) if (p.info["name"] or "").startswith("postgres")
+    )
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """gunicorn's master and its workers."""
+    master = psutil.Process(pid)
+    return _cpu_seconds([master, *master.children(recursive=True)])
 
 
 def run_locust(

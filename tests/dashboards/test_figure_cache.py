@@ -199,13 +199,16 @@ def test_a_chart_is_cached_by_what_it_is_drawn_from():
     assert changed != first and ">13<" in changed
 
 
+def _this_quarter() -> str:
+    return f"?year={today().year}&quarter={periods.quarter_number(today())}"
+
+
 def _quarterly_job_starts(client) -> tuple[object, str]:
     """The team's job starts this quarter: on the quarterly report page and in its CSV."""
-    this_quarter = f"?year={today().year}&quarter={periods.quarter_number(today())}"
-    page = client.get(reverse("dashboards:quarterly") + this_quarter)
+    page = client.get(reverse("dashboards:quarterly") + _this_quarter())
     assert page.status_code == 200
     (row,) = [r for r in page.context["report"].rows if r.key == "job_starts"]
-    response = client.get(reverse("dashboards:quarterly_csv") + this_quarter)
+    response = client.get(reverse("dashboards:quarterly_csv") + _this_quarter())
     body = response.content.decode("utf-8").lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     (team_row,) = [r for r in rows[1:] if r[-1].endswith("#job_starts") and r[2] == "Teamet totalt"]
@@ -221,7 +224,6 @@ def test_a_job_start_shows_in_the_quarterly_report_at_once_in_the_readers_langua
 
     # The cached values carry no labels: a reader in English gets English ones.
     leader_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    this_quarter = f"?year={today().year}&quarter={periods.quarter_number(today())}"
-    html = leader_client.get(reverse("dashboards:quarterly") + this_quarter).content.decode()
+    html = leader_client.get(reverse("dashboards:quarterly") + _this_quarter()).content.decode()
     assert "New job starts" in html
     assert "Nye jobbstarter" not in html
